@@ -1,0 +1,320 @@
+"""Clean: drop the news boilerplate that HTML extractors miss or never see.
+
+Second stage of the pipeline (``ingest -> clean -> nlp -> ...``). Works line
+by line (a line is a paragraph) and, inside a line, on glued trailing pieces:
+
+- newsletter and sign-up blurbs, template residue (``{{ ... }}``);
+- "Advertisement" and share / read-more prompts;
+- photo captions and credits ("(Pool via AP)", "Leah Millis / AFP – Getty
+  Images"), also when glued to the end of a paragraph;
+- contributor lines ("... contributed.", "Reporting by ...");
+- metadata printed in the text: a leading ``date 2023-06-19`` field and a
+  dateline ``June 19 (UPI) --`` become metadata, not body text.
+
+Every dropped piece is kept verbatim in ``removed``. Character normalisation
+is one-for-one (exotic spaces to spaces, guillemets to curly quotes, primes
+to apostrophes), so each kept piece maps back to the raw text offset by
+offset: ``CleanText.pieces`` records where each piece came from.
+:func:`clean_text` is idempotent and never raises on any string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from newsweave.model import Article
+
+# One-for-one character replacements: offsets stay mappable.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2009": " ",
+        "\u200a": " ", "\u202f": " ", "\u3000": " ", "\t": " ", "\f": " ", "\v": " ",
+        "\u00ab": "\u201c", "\u00bb": "\u201d",  # « » -> “ ”
+        "\u2039": "\u2018", "\u203a": "\u2019",  # ‹ › -> ‘ ’
+        "\u201e": "\u201c", "\u2033": "\u201d",  # „ ″
+        "\u2032": "\u2019",  # ′ (a prime used as an apostrophe)
+        "\u2028": " ", "\u2029": " ", "\r": " ",
+    }
+)
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?"
+)
+_AGENCIES = r"UPI|AP|Reuters|AFP|CNN|Xinhua|dpa|DPA|ANI|PTI|IANS|Bloomberg|CNBC|EFE|Kyodo|Yonhap|TASS|PA|NBC|ABC|CBS|Fox News|BBC"
+LEADING_DATE = re.compile(r"^\s*(?:date|published|posted|updated)\s*:?\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+Z?)?\s*", re.I)
+DATELINE = re.compile(
+    rf"^\s*(?P<place>[A-Z][A-Za-z.'\- ]{{1,40}}?,?\s+)?"
+    rf"(?:(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?\s*)?"
+    rf"\((?P<agency>{_AGENCIES})\)\s*(?:--|[\u2014\u2013-])\s*"
+)
+PLACE_DATELINE = re.compile(r"^\s*(?P<place>[A-Z][A-Z.'\-]+(?:[ ,]+[A-Z][A-Za-z.'\-]+){0,3})\s+[\u2014\u2013]\s+(?=[A-Z\"“])")
+
+# A sign-up blurb is recognised by its vocabulary: two markers on a line, or one on a short line.
+_SIGNUP_MARKERS = [
+    re.compile(p, re.I)
+    for p in (
+        r"\bsign(?:ing)?[ -]?up\b", r"\bnewsletters?\b", r"\binbox\b", r"\be-?mails?\b(?! from)",
+        r"\bprivacy (?:notice|policy)\b", r"\bvalid e-?mail\b", r"\bsubscri(?:be|ption)\b",
+        r"\boffers, events\b", r"\bsomething went wrong\b", r"\bplease try again\b",
+        r"\bbreaking news alerts\b", r"\bterms of (?:use|service)\b", r"\bunsubscribe\b",
+        r"\bcookies?\b", r"\bdownload (?:our|the) app\b", r"\bfollow us\b",
+    )
+]
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_ADVERT = re.compile(
+    r"(?:^|\s+)(?:Advertisement|ADVERTISEMENT|Story continues below(?: advertisement)?|"
+    r"Continue reading (?:the main story|below)|Scroll to continue(?: with content)?|AD)\s*$"
+)
+_PROMPT_LINE = re.compile(
+    r"^(?:read more|related|more from|click here|share (?:this|on)|follow (?:us|@)|watch(?: now)?:|"
+    r"listen(?: to this)?|recommended|trending|most read|see also|image|photo|credit|copyright|\u00a9|all rights reserved)\b",
+    re.I,
+)
+_CONTRIBUTORS = re.compile(
+    r"(?:\bcontributed(?: (?:reporting|to this (?:report|story)))?\.?$|^\s*(?:additional )?reporting by\b|"
+    r"^\s*(?:writing|editing) by\b|^\s*\(?(?:this|an earlier version of this) (?:story|article) (?:was|has been)\b)",
+    re.I,
+)
+# Photo credits, as printed at the end of a caption or glued to a paragraph.
+_CREDIT = re.compile(
+    r"(?:\s*\((?:[^()]{0,60}\b(?:via|for|/)\s*)?(?:AP|AFP|Reuters|Getty(?: Images)?|EPA|PA|Pool|Shutterstock|Bloomberg|Xinhua|File)"
+    r"(?:[^()]{0,40})?\)"
+    r"|\s*\b(?:Photo|Photograph|Image|Picture)s?(?: courtesy(?: of)?| by|:| credit:?)\s+[^.]{2,80}"
+    r"|\s*\b[A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){0,3}\s*/\s*(?:AFP|AP|Reuters|Getty Images|EPA|Bloomberg|Sipa|Pool)"
+    r"(?:[^.]{0,40}(?:Getty Images|file|File))?"
+    r"|\s*\b(?:AFP|AP|Reuters|EPA)? ?(?:via )?Getty Images)\s*$"
+)
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """Result of cleaning one text.
+
+    ``pieces`` maps the cleaned text back to the raw one: each entry is
+    ``(clean_start, raw_start, length)`` of a run copied one-for-one.
+    """
+
+    text: str
+    removed: tuple[str, ...]
+    published: dt.date | None = None
+    dateline: tuple[int, int, int | None] | None = None  # (month, day, year or None)
+    dateline_place: str | None = None
+    agency: str | None = None
+    pieces: tuple[tuple[int, int, int], ...] = ()
+
+    def raw_offset(self, clean_offset: int) -> int:
+        """Where a cleaned-text offset sits in the raw text."""
+        for clean_start, raw_start, length in self.pieces:
+            if clean_start <= clean_offset <= clean_start + length:
+                return raw_start + (clean_offset - clean_start)
+        raise ValueError(f"offset {clean_offset} is outside the cleaned text")
+
+
+def _signup_score(line: str) -> int:
+    return sum(1 for marker in _SIGNUP_MARKERS if marker.search(line))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_caption_rest(rest: str) -> bool:
+    """Whether what precedes a photo credit reads as a caption, not a paragraph."""
+    rest = rest.strip()
+    if not rest:
+        return True
+    sentences = [s for s in _SENTENCE_END.split(rest) if s.strip()]
+    return len(sentences) <= 2 and len(rest) <= 300 and not re.search(r"[\"“”]", rest)
+
+
+def _month_number(name: str) -> int:
+    key = name.strip(".").lower()[:3]
+    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(key) + 1
+
+
+def clean_text(raw: str) -> CleanText:
+    """Clean a raw article text; see the module docstring for what goes."""
+    removed: list[str] = []
+    kept: list[tuple[int, str]] = []  # (raw_start, text) of each kept run
+    published: dt.date | None = None
+    dateline: tuple[int, int, int | None] | None = None
+    place: str | None = None
+    agency: str | None = None
+    first_content = True
+
+    position = 0
+    for raw_line in raw.split("\n"):
+        line_start = position
+        position += len(raw_line) + 1
+        # Runs between zero-width characters are copied one-for-one.
+        runs: list[tuple[int, str]] = []
+        cursor = 0
+        for zw in _ZERO_WIDTH.finditer(raw_line):
+            runs.append((line_start + cursor, raw_line[cursor : zw.start()]))
+            cursor = zw.end()
+        runs.append((line_start + cursor, raw_line[cursor:]))
+        line = "".join(text for _, text in runs).translate(_CHAR_MAP)
+        if not line.strip():
+            continue
+
+        # Work on [lo, hi) of the normalised line; trim from both ends only.
+        lo, hi = 0, len(line)
+
+        def cut(start: int, end: int) -> None:
+            piece = line[start:end].strip()
+            if piece:
+                removed.append(piece)
+
+        if first_content:
+            match = LEADING_DATE.match(line)
+            if match:
+                published = dt.date.fromisoformat(match.group(1))
+                cut(0, match.end())
+                lo = match.end()
+        body = line[lo:hi]
+        if _TEMPLATE.search(body) or _signup_score(body) >= 1:
+            without = _TEMPLATE.sub(" ", body)
+            score = _signup_score(without)
+            if (
+                score >= 2
+                or (score >= 1 and _words(without) <= 12 and not re.search(r"[\"“”]", without))
+                or (_TEMPLATE.search(body) and _words(without) <= 6)
+            ):
+                cut(lo, hi)
+                continue
+        if first_content and dateline is None:
+            match = DATELINE.match(line, lo)
+            if match and (match.group("month") or match.group("place")):
+                if match.group("month"):
+                    year = int(match.group("year")) if match.group("year") else None
+                    dateline = (_month_number(match.group("month")), int(match.group("day")), year)
+                place = (match.group("place") or "").strip(" ,") or None
+                agency = match.group("agency")
+                cut(lo, match.end())
+                lo = match.end()
+        # Trailing glued pieces: adverts, then photo credits.
+        while True:
+            body = line[lo:hi]
+            ad = _ADVERT.search(body)
+            if ad and ad.start() > 0 or (ad and ad.start() == 0 and body.strip() in ("Advertisement", "ADVERTISEMENT", "AD")):
+                cut(lo + ad.start(), hi)
+                hi = lo + ad.start()
+                continue
+            credit = _CREDIT.search(body)
+            if credit:
+                if _is_caption_rest(body[: credit.start()]):
+                    cut(lo, hi)
+                    hi = lo
+                else:
+                    cut(lo + credit.start(), hi)
+                    hi = lo + credit.start()
+                continue
+            break
+        body = line[lo:hi]
+        stripped = body.strip()
+        if not stripped:
+            continue
+        if _CONTRIBUTORS.search(stripped) and _words(stripped) <= 30:
+            cut(lo, hi)
+            continue
+        if _PROMPT_LINE.match(stripped) and _words(stripped) <= 15 and not re.search(r"[.!?][\"”]?$", stripped):
+            cut(lo, hi)
+            continue
+        if first_content and not dateline:
+            match = PLACE_DATELINE.match(body)
+            if match and len(match.group("place")) <= 40:
+                place = match.group("place").strip()
+        lead = len(body) - len(body.lstrip())
+        trail = len(body.rstrip())
+        lo, hi = lo + lead, lo + trail
+        # Map [lo, hi) of the normalised line back to raw offsets through the runs.
+        offset_in_line = 0
+        for run_start, run_text in runs:
+            run_lo = max(lo, offset_in_line)
+            run_hi = min(hi, offset_in_line + len(run_text))
+            if run_lo < run_hi:
+                kept.append((run_start + (run_lo - offset_in_line), line[run_lo:run_hi]))
+            offset_in_line += len(run_text)
+        kept.append((-1, "\n\n"))  # paragraph break
+        first_content = False
+
+    pieces: list[tuple[int, int, int]] = []
+    parts: list[str] = []
+    length = 0
+    while kept and kept[-1][0] == -1:
+        kept.pop()
+    for raw_start, text in kept:
+        if raw_start >= 0:
+            pieces.append((length, raw_start, len(text)))
+        parts.append(text)
+        length += len(text)
+    return CleanText(
+        text="".join(parts),
+        removed=tuple(removed),
+        published=published,
+        dateline=dateline,
+        dateline_place=place,
+        agency=agency,
+        pieces=tuple(pieces),
+    )
+
+
+def detect_title(text: str) -> tuple[str | None, str]:
+    """Split a headline off the top of a plain-text article: ``(title, rest)``.
+
+    A first paragraph is a headline when it is short, ends without sentence
+    punctuation, and is followed by more text.
+    """
+    head, sep, rest = text.partition("\n\n")
+    if not sep or not rest.strip():
+        return None, text
+    words = head.split()
+    if not 3 <= len(words) <= 25 or re.search(r"[.!?:;,\"”’)]$", head.strip()):
+        return None, text
+    capitalised = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    if capitalised / len(words) < 0.5 and len(words) > 15:
+        return None, text
+    return head.strip(), rest
+
+
+def clean_article(article: Article) -> Article:
+    """Clean an ingested article: text, removed lines, date and outlet metadata.
+
+    The headline of a plain-text article moves to ``title`` (and out of the
+    text), so spans never point into it.
+    """
+    result = clean_text(article.text)
+    text = result.text
+    title = article.title
+    if title is None:
+        found, rest = detect_title(text)
+        if found:
+            title, text = found, rest
+    elif text.startswith(title + "\n\n"):
+        text = text[len(title) + 2 :]
+    published = article.published or result.published
+    dateline_partial = None
+    if published is None and result.dateline:
+        month, day, year = result.dateline
+        if year:
+            try:
+                published = dt.date(year, month, day)
+            except ValueError:
+                published = None
+        else:
+            dateline_partial = (month, day)
+    cleaned = replace(
+        article,
+        text=text,
+        title=title,
+        published=published,
+        removed=article.removed + result.removed,
+        outlet=article.outlet or (result.agency if result.agency else None),
+        dateline=dateline_partial,
+    )
+    return cleaned

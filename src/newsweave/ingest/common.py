@@ -1,0 +1,141 @@
+"""Shared pieces of the readers: decoding bytes, ids, size limits, results."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from newsweave.errors import InputError
+from newsweave.model import Article
+
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # a news article is never this big; refuse, don't choke
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An input that produced no article, and why."""
+
+    input: str
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.input}: {self.reason}"
+
+
+@dataclass(slots=True)
+class IngestResult:
+    articles: list[Article] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+
+    def extend(self, other: "IngestResult") -> None:
+        self.articles.extend(other.articles)
+        self.rejected.extend(other.rejected)
+
+
+def article_id(*, url: str | None = None, text: str = "") -> str:
+    """A stable id: a hash of the canonical URL when there is one, else of the text."""
+    if url:
+        key = "url:" + canonical_url(url)
+    else:
+        key = "text:" + " ".join(text.split())
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop the fragment and tracking parameters."""
+    url = url.strip()
+    url = re.sub(r"#.*$", "", url)
+    match = re.match(r"^(https?)://([^/?]+)(.*)$", url, flags=re.I)
+    if not match:
+        return url
+    scheme, host, rest = match.groups()
+    if "?" in rest:
+        path, query = rest.split("?", 1)
+        kept = [p for p in query.split("&") if p and not re.match(r"(utm_|fbclid|gclid|_r=|ref=)", p)]
+        rest = path + ("?" + "&".join(kept) if kept else "")
+    return f"{scheme.lower()}://{host.lower()}{rest.rstrip('/') or '/'}"
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode an input's bytes to text, or raise InputError saying why not.
+
+    Tries a byte-order mark, then UTF-8, then Windows-1252 (the usual wrong
+    encoding of saved pages); refuses data that looks binary.
+    """
+    if not data.strip():
+        raise InputError(f"{name}: empty input", name)
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"{name}: {len(data):,} bytes is more than the {MAX_INPUT_BYTES:,}-byte limit for one article",
+            name,
+        )
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: broken {encoding} text ({exc.reason})", name) from exc
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: looks like binary data (NUL bytes), not text", name)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: neither UTF-8 nor Windows-1252 text", name) from exc
+    check_text_like(text, name)
+    return text
+
+
+def check_text_like(text: str, name: str) -> None:
+    """Refuse text that is mostly control or unassigned characters (binary junk)."""
+    sample = text[:20000]
+    if not sample.strip():
+        raise InputError(f"{name}: empty input", name)
+    bad = sum(
+        1
+        for ch in sample
+        if (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f")
+        or ch == "\ufffd"
+    )
+    if bad / len(sample) > 0.02:
+        raise InputError(f"{name}: looks like binary data, not text ({bad} control characters)", name)
+
+
+_EN_STOPWORDS = frozenset(
+    "the a an and of to in on for with that is was are were be been has have had it its this "
+    "by as at from but not or he she they we his her their said says will would who which".split()
+)
+
+
+def guess_language(text: str) -> str | None:
+    """'en' when the text reads as English, else a rough guess by script or None.
+
+    A stopword-share test: cheap, offline, and enough to keep a German or
+    Chinese article from being parsed with an English model.
+    """
+    words = re.findall(r"[^\W\d_]+", text[:20000].lower())
+    if len(words) < 8:
+        return "en" if any(w in _EN_STOPWORDS for w in words) or not words else None
+    letters = "".join(words)
+    if letters:
+        scripts = {
+            "zh": sum(1 for c in letters if "\u4e00" <= c <= "\u9fff"),
+            "ru": sum(1 for c in letters if "\u0400" <= c <= "\u04ff"),
+            "ar": sum(1 for c in letters if "\u0600" <= c <= "\u06ff"),
+            "ja": sum(1 for c in letters if "\u3040" <= c <= "\u30ff"),
+            "ko": sum(1 for c in letters if "\uac00" <= c <= "\ud7af"),
+        }
+        script, count = max(scripts.items(), key=lambda kv: kv[1])
+        if count / len(letters) > 0.3:
+            return script
+    share = sum(1 for w in words if w in _EN_STOPWORDS) / len(words)
+    return "en" if share >= 0.12 else None

@@ -1,0 +1,127 @@
+"""Choose a reader by file name, walk directories, collect rejections."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from newsweave.errors import InputError
+from newsweave.ingest.common import IngestResult, Rejected
+from newsweave.ingest.html import read_html_file
+from newsweave.ingest.records import read_json_file, read_jsonl_file, read_jsonl_lines
+from newsweave.ingest.text import read_text_file
+from newsweave.model import Article
+
+Reader = Callable[[Path], "list[Article] | IngestResult"]
+
+
+def _feed_reader(path: Path) -> "list[Article] | IngestResult":
+    from newsweave.ingest.feed import read_feed_file
+
+    return read_feed_file(path)
+
+
+def _warc_reader(path: Path) -> "list[Article] | IngestResult":
+    from newsweave.ingest.warc import read_warc_file
+
+    return read_warc_file(path)
+
+
+_READERS: dict[str, Reader] = {
+    ".txt": read_text_file,
+    ".text": read_text_file,
+    ".html": read_html_file,
+    ".htm": read_html_file,
+    ".json": read_json_file,
+    ".jsonl": read_jsonl_file,
+    ".ndjson": read_jsonl_file,
+    ".xml": _feed_reader,
+    ".rss": _feed_reader,
+    ".atom": _feed_reader,
+    ".warc": _warc_reader,
+    ".warc.gz": _warc_reader,
+}
+
+
+def reader_for(path: Path) -> Reader | None:
+    name = path.name.lower()
+    if name.endswith(".warc.gz"):
+        return _READERS[".warc.gz"]
+    return _READERS.get(path.suffix.lower())
+
+
+def read_path(path: Path) -> IngestResult:
+    """Read one file with the reader its name calls for."""
+    result = IngestResult()
+    reader = reader_for(path)
+    if reader is None:
+        result.rejected.append(Rejected(str(path), f"unknown file type {path.suffix or '(none)'!r}; expected one of {', '.join(sorted(_READERS))}"))
+        return result
+    try:
+        got = reader(path)
+    except InputError as exc:
+        message = str(exc)
+        prefix = f"{path}: "
+        result.rejected.append(Rejected(str(path), message[len(prefix):] if message.startswith(prefix) else message))
+        return result
+    except OSError as exc:
+        result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))
+        return result
+    if isinstance(got, IngestResult):
+        result.extend(got)
+    else:
+        result.articles.extend(got)
+    return result
+
+
+def read_inputs(inputs: Iterable[str], *, recursive: bool = False, stdin: TextIO | None = None) -> IngestResult:
+    """Read every input: directories (their article files), files, and ``-`` for stdin.
+
+    Exact duplicates (same id and text, or the same text under another id) are
+    rejected with the id they repeat, so a story never counts one report twice.
+    """
+    result = IngestResult()
+    for item in inputs:
+        if item == "-":
+            stream = stdin if stdin is not None else sys.stdin
+            result.extend(read_jsonl_lines(stream, "-"))
+            continue
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in (path.rglob("*") if recursive else path.iterdir()) if p.is_file())
+            readable = [p for p in files if reader_for(p) is not None and not p.name.startswith(".")]
+            if not readable:
+                result.rejected.append(Rejected(item, "directory holds no readable article files"))
+            for file in readable:
+                result.extend(read_path(file))
+        elif path.exists():
+            result.extend(read_path(path))
+        else:
+            result.rejected.append(Rejected(item, "no such file or directory"))
+    return drop_duplicates(result)
+
+
+def drop_duplicates(result: IngestResult) -> IngestResult:
+    """Keep the first of articles with the same text; make clashing ids unique."""
+    kept = IngestResult(rejected=list(result.rejected))
+    by_text: dict[str, str] = {}
+    ids: set[str] = set()
+    for article in result.articles:
+        key = " ".join(article.text.split())
+        if key in by_text:
+            kept.rejected.append(Rejected(article.origin or article.id, f"duplicate of {by_text[key]} (same text)"))
+            continue
+        ident = article.id
+        n = 2
+        while ident in ids:
+            ident = f"{article.id}~{n}"
+            n += 1
+        if ident != article.id:
+            from dataclasses import replace
+
+            article = replace(article, id=ident)
+        ids.add(ident)
+        by_text[key] = ident
+        kept.articles.append(article)
+    return kept

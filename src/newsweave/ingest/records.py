@@ -1,0 +1,127 @@
+"""Reader for article objects: ``.json`` (one object), ``.jsonl`` and ``-`` (one a line).
+
+An object has ``text`` (or ``html``) and optionally ``id``, ``title``,
+``url``, ``published``, ``outlet``, ``language``; news-please's names
+(``maintext``, ``date_publish``, ``source_domain``) are accepted too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from newsweave.errors import InputError
+from newsweave.ingest.common import IngestResult, Rejected, article_id, check_text_like, decode_bytes
+from newsweave.model import Article
+
+_ALIASES = {
+    "text": ("text", "maintext", "body", "content"),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "published": ("published", "date_publish", "date", "published_at", "pubdate"),
+    "outlet": ("outlet", "source_domain", "source", "sitename"),
+    "language": ("language", "lang"),
+}
+
+
+def _first(record: Mapping[str, object], field: str) -> object:
+    for key in _ALIASES[field]:
+        value = record.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def parse_published(value: object) -> dt.date | None:
+    """An ISO date or date-time (``2023-06-19``, ``2023-06-19 08:00:00``, ``...Z``) as a date."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def article_from_record(record: object, name: str, default_id: str | None = None) -> Article:
+    """Build an article from a decoded JSON object (or a bare string document)."""
+    if isinstance(record, str):
+        check_text_like(record, name)
+        return Article(id=default_id or article_id(text=record), text=record, origin=name)
+    if not isinstance(record, Mapping):
+        raise InputError(f"{name}: expected a JSON object with 'text', got {type(record).__name__}", name)
+    text = _first(record, "text")
+    title = _first(record, "title")
+    url = _first(record, "url")
+    published = parse_published(_first(record, "published"))
+    outlet = _first(record, "outlet")
+    if text is None and record.get("html"):
+        from newsweave.ingest.html import extract_html
+
+        meta = extract_html(str(record["html"]), name, url=str(url) if url else None)
+        text = meta["text"]
+        title = title or meta["title"]
+        published = published or meta["published"]  # type: ignore[assignment]
+        outlet = outlet or meta["outlet"]
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{name}: the article object has no 'text' (or 'html', 'maintext')", name)
+    check_text_like(text, name)
+    rid = record.get("id") or record.get("doc_id")
+    ident = str(rid) if rid not in (None, "") else (default_id or article_id(url=str(url) if url else None, text=text))
+    return Article(
+        id=ident,
+        text=text,
+        title=str(title).strip() if title else None,
+        url=str(url) if url else None,
+        outlet=str(outlet) if outlet else None,
+        published=published,
+        language=str(_first(record, "language")) if _first(record, "language") else None,
+        origin=name,
+    )
+
+
+def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
+    """One article object a line; a bad line is rejected with its line number."""
+    result = IngestResult()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            result.rejected.append(Rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        try:
+            result.articles.append(article_from_record(record, where))
+        except InputError as exc:
+            result.rejected.append(Rejected(where, _reason(exc, where)))
+    return result
+
+
+def _reason(exc: InputError, where: str) -> str:
+    message = str(exc)
+    return message[len(where) + 2 :] if message.startswith(where + ": ") else message
+
+
+def read_json_file(path: Path, data: bytes | None = None) -> list[Article]:
+    name = str(path)
+    text = decode_bytes(path.read_bytes() if data is None else data, name)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})", name) from exc
+    default_id = path.stem
+    if isinstance(record, Mapping) and not record.get("id"):
+        return [article_from_record(record, name, default_id=default_id)]
+    return [article_from_record(record, name)]
+
+
+def read_jsonl_file(path: Path, data: bytes | None = None) -> IngestResult:
+    name = str(path)
+    text = decode_bytes(path.read_bytes() if data is None else data, name)
+    return read_jsonl_lines(text.splitlines(), name)
