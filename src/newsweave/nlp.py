@@ -11,6 +11,7 @@ A paragraph break (a blank line in the cleaned text) always ends a sentence.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -33,7 +34,7 @@ class ParsedArticle:
     article: Article
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
-    # Per sentence: lower-cased content lemmas (no stop words, no punctuation).
+    # Per sentence: stemmed content lemmas (see content_terms).
     terms: tuple[tuple[str, ...], ...]
     doc: "Doc | None" = field(default=None, compare=False, repr=False)
 
@@ -96,6 +97,12 @@ def parsed_from_doc(article: Article, doc: "Doc") -> ParsedArticle:
             continue
         start = sent.start_char + (len(text) - len(text.lstrip()))
         end = start + len(stripped)
+        if sentences and (not any(ch.isalnum() for ch in stripped) or _continues(sentences[-1], stripped, doc.text)):
+            # A stray closing quote or a lower-case tail belongs to the sentence before.
+            last = sentences[-1]
+            sentences[-1] = Sentence(article.id, last.index, last.start, end, doc.text[last.start : end])
+            terms[-1] = terms[-1] + content_terms(sent)
+            continue
         sentences.append(Sentence(article.id, len(sentences), start, end, stripped))
         terms.append(content_terms(sent))
     mentions = tuple(
@@ -104,14 +111,37 @@ def parsed_from_doc(article: Article, doc: "Doc") -> ParsedArticle:
     return ParsedArticle(article, tuple(sentences), mentions, tuple(terms), doc)
 
 
+def _continues(previous: Sentence, text: str, full: str) -> bool:
+    """A fragment that cannot start a sentence, within the same paragraph: a
+    lower-case or bracket start, or a previous sentence left unfinished."""
+    gap = full[previous.end : previous.end + 3]
+    if "\n" in gap:
+        return False
+    unfinished = not re.search(r"[.!?:;\"”’)\]]$", previous.text)
+    return text[:1].islower() or text[:1] in "[(" or unfinished
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Porter stem of a lower-cased lemma ("invitation" and "invite" meet)."""
+    return _porter().stem(word)
+
+
+@functools.lru_cache(maxsize=1)
+def _porter():  # type: ignore[no-untyped-def]
+    from nltk.stem.porter import PorterStemmer  # nltk comes with rouge-score
+
+    return PorterStemmer()
+
+
 def content_terms(tokens: Iterable[object]) -> tuple[str, ...]:
-    """Lower-cased lemmas of content words, in order."""
+    """Stems of the lemmas of content words, in order (no stop words, no punctuation)."""
     out = []
     for tok in tokens:
         if tok.is_stop or tok.is_punct or tok.is_space or tok.pos_ not in CONTENT_POS:  # type: ignore[attr-defined]
             continue
-        lemma = (tok.lemma_ or tok.text).lower()  # type: ignore[attr-defined]
-        if lemma.strip():
-            out.append(lemma)
+        lemma = (tok.lemma_ or tok.text).lower().strip()  # type: ignore[attr-defined]
+        if lemma and any(ch.isalnum() for ch in lemma):
+            out.append(stem(lemma))
     return tuple(out)
 

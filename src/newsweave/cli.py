@@ -1,0 +1,29 @@
+"""Command-line shell: parse arguments, call the library, render, set the exit code.
+
+Exit codes: 0 all inputs used, 1 some inputs skipped (each named on stderr),
+2 usage error or nothing usable.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="newsweave: read many reports of one story as one, with every sentence cited.",
+)
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks on public data (quality and speed).")
+eval_app = typer.Typer(no_args_is_help=True, help="Score a brief against a hand annotation.")
+app.add_typer(bench_app, name="bench")
+app.add_typer(eval_app, name="eval")
+
+EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def main() -> None:
+    app()
+
+
+# Commands live in their own modules and register themselves on the apps above.
+from newsweave import cli_brief, cli_stream, cli_bench  # noqa: E402,F401

@@ -1,0 +1,110 @@
+"""Sentence similarity across the sources of one story.
+
+Shared by the summariser (which sources carry a summary sentence) and by
+consensus/exclusive alignment. Sentences are bags of content lemmas weighted
+by TF-IDF computed over the story's own sentences, so words every outlet
+repeats (the protagonists' names) weigh less than the detail that makes two
+sentences say the same thing.
+
+Two scores per pair: cosine, and *containment* (the IDF mass of shared terms
+over the smaller sentence's mass), because a short sentence restated inside
+a long one is still the same content. :func:`SentenceIndex.similarity`
+blends them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from newsweave.model import Sentence
+from newsweave.nlp import ParsedArticle
+
+
+@dataclass(frozen=True)
+class SentenceIndex:
+    """All sentences of a story, flat, with pairwise similarity."""
+
+    sentences: tuple[Sentence, ...]
+    terms: tuple[frozenset[str], ...]
+    sources: tuple[str, ...]  # source id of each sentence
+    idf: dict[str, float]
+    cosine: np.ndarray  # (n, n)
+    containment: np.ndarray  # (n, n), symmetric: shared mass / smaller mass
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.sources))
+
+    def similarity(self, i: int, j: int) -> float:
+        return float(self.blended[i, j])
+
+    @property
+    def blended(self) -> np.ndarray:
+        return _blend(self.cosine, self.containment)
+
+    def best_match_per_source(self, i: int, threshold: float) -> dict[str, tuple[int, float]]:
+        """For sentence ``i``: in each other source, its most similar sentence above ``threshold``."""
+        out: dict[str, tuple[int, float]] = {}
+        row = self.blended[i]
+        own = self.sources[i]
+        for j, score in enumerate(row):
+            if self.sources[j] == own or score < threshold:
+                continue
+            best = out.get(self.sources[j])
+            if best is None or score > best[1]:
+                out[self.sources[j]] = (j, float(score))
+        return out
+
+
+def _blend(cosine: np.ndarray, containment: np.ndarray) -> np.ndarray:
+    # Containment alone over-rewards tiny sentences; damp it toward cosine.
+    return np.maximum(cosine, 0.85 * containment * np.sqrt(np.clip(cosine, 0.0, 1.0) + 0.2) / math.sqrt(1.2))
+
+
+def build_index(parsed: Sequence[ParsedArticle]) -> SentenceIndex:
+    """Index every sentence of every source."""
+    sentences: list[Sentence] = []
+    term_sets: list[frozenset[str]] = []
+    term_lists: list[tuple[str, ...]] = []
+    for article in parsed:
+        for sentence, terms in zip(article.sentences, article.terms):
+            sentences.append(sentence)
+            term_lists.append(terms)
+            term_sets.append(frozenset(terms))
+    n = len(sentences)
+    df: Counter[str] = Counter()
+    for terms in term_sets:
+        df.update(terms)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    vocab = {t: k for k, t in enumerate(sorted(idf))}
+    matrix = np.zeros((n, len(vocab)), dtype=np.float64)
+    for row, terms in enumerate(term_lists):
+        for term, count in Counter(terms).items():
+            matrix[row, vocab[term]] = (1.0 + math.log(count)) * idf[term]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    unit = matrix / np.where(norms == 0, 1.0, norms)
+    cosine = unit @ unit.T
+    presence = (matrix > 0).astype(np.float64)
+    idf_vec = np.array([idf[t] for t in sorted(idf)]) if vocab else np.zeros(0)
+    weighted = presence * idf_vec
+    shared = weighted @ presence.T  # shared[i, j] = idf mass of terms in both
+    mass = weighted.sum(axis=1)
+    smaller = np.minimum(mass[:, None], mass[None, :])
+    containment = np.where(smaller > 0, shared / np.where(smaller == 0, 1.0, smaller), 0.0)
+    # Very short sentences ("He said.") contain nothing worth matching.
+    short = np.array([len(t) < 3 for t in term_sets])
+    containment[short, :] = 0.0
+    containment[:, short] = 0.0
+    return SentenceIndex(
+        sentences=tuple(sentences),
+        terms=tuple(term_sets),
+        sources=tuple(s.source for s in sentences),
+        idf=idf,
+        cosine=cosine,
+        containment=containment,
+    )
