@@ -1,5 +1,130 @@
-"""Commands: cli_brief (registered on newsweave.cli.app)."""
+"""Command: ``newsweave brief`` (one story, a batch of stories, or a stored story)."""
 
 from __future__ import annotations
 
-from newsweave.cli import app, bench_app, eval_app  # noqa: F401
+import sys
+from pathlib import Path
+from typing import Iterable, Optional
+
+import typer
+from rich.console import Console
+
+from newsweave.brief import BriefConfig, BriefOutcome, brief_articles, brief_batch, read_batch
+from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
+from newsweave.errors import ConfigError, NewsweaveError
+from newsweave.ingest import Rejected, read_inputs
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+FORMATS = ("markdown", "json", "html", "jsonl")
+
+
+def report_rejected(rejected: Iterable[Rejected]) -> int:
+    """Name each skipped input on stderr; return how many."""
+    count = 0
+    for item in rejected:
+        _err.print(f"newsweave: skipped {item.input}: {item.reason}", markup=False)
+        count += 1
+    return count
+
+
+def _write(text: str, out: Optional[Path]) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    tmp.replace(out)  # never leave a half-written brief behind
+
+
+@app.command()
+def brief(
+    inputs: list[str] = typer.Argument(None, help="Article files, directories, or - for JSON Lines on stdin."),
+    fmt: str = typer.Option("markdown", "--format", "-f", help="markdown, json, html, or jsonl (with --batch)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of standard output."),
+    words: int = typer.Option(120, "--words", "-w", help="Summary length in words."),
+    batch: Optional[Path] = typer.Option(None, "--batch", help="CLUSTERS.jsonl: one {id, documents} a line."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Read directories recursively."),
+    db: Optional[Path] = typer.Option(None, "--db", help="The store to read a story from (with --story)."),
+    story: Optional[str] = typer.Option(None, "--story", help="Brief this stored story (with --db)."),
+) -> None:
+    """Brief one story from several reports: summary, agreement, conflicts, quotes, timeline."""
+    from newsweave.render import render
+
+    if fmt not in FORMATS:
+        _usage(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        config = BriefConfig(words=words)
+    except ConfigError as exc:
+        _usage(str(exc))
+    if batch is not None:
+        if inputs:
+            _usage("give either --batch FILE or INPUT files, not both")
+        raise typer.Exit(_run_batch(batch, fmt, out, config))
+    if story is not None or db is not None:
+        if story is None or db is None:
+            _usage("--story and --db go together")
+        from newsweave.store import story_articles
+
+        try:
+            raw = story_articles(db, story)
+        except NewsweaveError as exc:
+            _usage(str(exc))
+        result_rejected: list[Rejected] = []
+    else:
+        if not inputs:
+            _usage("give at least one INPUT (file, directory or -), or --batch FILE")
+        result = read_inputs(inputs, recursive=recursive)
+        raw, result_rejected = result.articles, result.rejected
+    if fmt == "jsonl":
+        _usage("--format jsonl goes with --batch; use json for one brief")
+    outcome = brief_articles(raw, config, rejected=result_rejected)
+    skipped = report_rejected(outcome.rejected)
+    if outcome.brief is None:
+        _err.print("newsweave: nothing usable to brief", markup=False)
+        raise typer.Exit(EXIT_UNUSABLE)
+    _write(render(outcome.brief, fmt), out)
+    raise typer.Exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from newsweave.render.json import brief_to_dict
+
+    import json
+
+    if fmt not in ("jsonl", "json"):
+        _usage("--batch writes JSON Lines: use --format jsonl")
+    if not path.exists():
+        _usage(f"{path}: no such file")
+    total = sum(1 for line in path.open(encoding="utf-8", errors="replace") if line.strip())
+    lines: list[str] = []
+    skipped = briefed = 0
+    progress = Progress(
+        TextColumn("briefing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=_err, transient=True, disable=total < 20,
+    )
+    with progress:
+        task = progress.add_task("brief", total=total)
+
+        def done(outcome: BriefOutcome) -> None:
+            progress.advance(task)
+
+        for outcome in brief_batch(read_batch(path), config, on_done=done):
+            skipped += report_rejected(outcome.rejected)
+            if outcome.brief is None:
+                _err.print(f"newsweave: cluster {outcome.cluster_id}: nothing usable to brief", markup=False)
+                skipped += 1
+                continue
+            briefed += 1
+            lines.append(json.dumps(brief_to_dict(outcome.brief), ensure_ascii=False))
+    if not briefed:
+        _err.print(f"newsweave: {path}: no cluster could be briefed", markup=False)
+        return EXIT_UNUSABLE
+    _write("\n".join(lines), out)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _usage(message: str) -> "typer.Exit":
+    _err.print(f"newsweave: {message}", markup=False)
+    raise typer.Exit(EXIT_UNUSABLE)

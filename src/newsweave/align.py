@@ -1,0 +1,170 @@
+"""Align what the sources say: consensus (2+ sources) and exclusive content.
+
+Works on the story's :class:`~newsweave.similarity.SentenceIndex`.
+
+*Consensus*: a sentence and, in each other source, its most similar sentence
+above :data:`ALIGN_THRESHOLD` form a group; groups are taken greedily by
+support (most sources first). A sentence leads at most one group and none
+once it is a member of another; the leader's text is the item's text and
+every member contributes a span.
+Near-identical copies of one wire story count as one origin: a group
+supported only by copies of each other is not consensus.
+
+*Exclusive*: a sentence is exclusive when it carries a detail no other
+source has (a name, number or content word found nowhere else) — even when
+the rest of the sentence is shared, as with "the 35-minute meeting" in a
+sentence whose quote every outlet prints. Items are ranked by how much new
+detail they carry.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from newsweave.errors import ConfigError
+from newsweave.model import BriefItem, Span
+from newsweave.nlp import ParsedArticle
+from newsweave.similarity import SentenceIndex
+
+ALIGN_THRESHOLD = 0.3
+# Entity labels whose text, when found in no other source, marks a new detail.
+DETAIL_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART",
+     "CARDINAL", "QUANTITY", "TIME", "MONEY", "PERCENT", "DATE", "ORDINAL"}
+)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    threshold: float = ALIGN_THRESHOLD
+    max_consensus: int = 20
+    exclusive_share: float = 0.3  # at most this share of a source's sentences (and at least 3)
+    min_novelty: float = 2.5  # with a new name or number
+    min_novelty_words_only: float = 4.0  # new content words alone must weigh more
+    copy_threshold: float = 0.9  # sources this similar overall are copies of one wire story
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold < 1:
+            raise ConfigError(f"align threshold must be in (0, 1), got {self.threshold}", self)
+        if self.max_consensus < 0 or not 0 <= self.exclusive_share <= 1:
+            raise ConfigError("align limits must be zero or more", self)
+
+
+def _folded(text: str) -> str:
+    # Hyphens fold to spaces so "seven-and-a-half" meets "seven and a half".
+    text = re.sub(r"[-\u2010-\u2015]", " ", text.lower().replace("\u2019", "'"))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def copy_groups(parsed: Sequence[ParsedArticle], index: SentenceIndex, threshold: float) -> dict[str, str]:
+    """Map each source to the first source it is a near-identical copy of (itself if none)."""
+    origin = {p.id: p.id for p in parsed}
+    sentence_sets = {p.id: {_folded(s.text) for s in p.sentences} for p in parsed}
+    ids = [p.id for p in parsed]
+    for k, a in enumerate(ids):
+        for b in ids[:k]:
+            sa, sb = sentence_sets[a], sentence_sets[b]
+            if sa and sb and len(sa & sb) / min(len(sa), len(sb)) >= threshold:
+                origin[a] = origin[b]
+                break
+    return origin
+
+
+def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config: AlignConfig = AlignConfig()) -> tuple[BriefItem, ...]:
+    """Content that two or more independent sources carry, with every source's span."""
+    origin = copy_groups(parsed, index, config.copy_threshold)
+    n = len(index.sentences)
+    candidates = []
+    for i in range(n):
+        matches = index.best_match_per_source(i, config.threshold)
+        origins = {origin[index.sources[i]]} | {origin[s] for s in matches}
+        if len(origins) < 2:
+            continue
+        strength = sum(score for _, score in matches.values())
+        candidates.append((len(origins), strength, -i, i, matches))
+    candidates.sort(reverse=True)
+    used: set[int] = set()
+    group_of: dict[int, int] = {}
+    items: list[tuple[int, int, BriefItem]] = []
+    for _, _, _, i, matches in candidates:
+        # A sentence already in a group does not lead another; members may be
+        # shared, since one sentence often carries two facts that two groups need.
+        if i in used:
+            continue
+        members = [i] + [j for j, _ in matches.values()]
+        earlier = {group_of[m] for m in members[1:] if m in group_of}
+        if len(earlier) == 1 and all(m in group_of for m in members[1:]):
+            continue  # a restatement of one group already taken
+        used.update(members)
+        for m in members:
+            group_of.setdefault(m, len(items))
+        sentence = index.sentences[i]
+        item = BriefItem(
+            text=sentence.text,
+            sources=tuple(dict.fromkeys(index.sources[m] for m in members)),
+            spans=tuple(index.sentences[m].span for m in members),
+        )
+        items.append((len({origin[s] for s in item.sources}), sentence.index, item))
+        if len(items) >= config.max_consensus:
+            break
+    items.sort(key=lambda t: (-t[0], t[1]))
+    return tuple(item for _, _, item in items)
+
+
+def novelty(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[tuple[float, tuple[str, ...]]]:
+    """For each indexed sentence: (score, the new details) against all other sources."""
+    texts = {p.id: _folded(p.article.text) for p in parsed}
+    terms_by_source: dict[str, set[str]] = {}
+    for terms, source in zip(index.terms, index.sources):
+        terms_by_source.setdefault(source, set()).update(terms)
+    mentions_by_sentence: dict[tuple[str, int], list[str]] = {}
+    for p in parsed:
+        starts = [s.start for s in p.sentences]
+        for mention in p.mentions:
+            if mention.label not in DETAIL_LABELS:
+                continue
+            k = max((n for n, st in enumerate(starts) if st <= mention.span.start), default=0)
+            mentions_by_sentence.setdefault((p.id, k), []).append(mention.text)
+    out: list[tuple[float, tuple[str, ...]]] = []
+    for sentence, terms, source in zip(index.sentences, index.terms, index.sources):
+        others_terms = set().union(*(t for s, t in terms_by_source.items() if s != source)) if len(terms_by_source) > 1 else set()
+        others_text = [t for s, t in texts.items() if s != source]
+        new_terms = [t for t in terms if t not in others_terms]
+        details = []
+        for mention in mentions_by_sentence.get((source, sentence.index), []):
+            key = _folded(mention).removeprefix("the ")
+            if len(key) >= 2 and not any(key in other for other in others_text):
+                details.append(mention)
+        words = sum(index.idf.get(t, 1.0) for t in new_terms) / math.sqrt(max(len(terms), 1))
+        # Names and numbers found nowhere else are the surest sign of an exclusive fact.
+        score = min(words, 8.0) + 3.0 * len(details)
+        out.append((score, tuple(dict.fromkeys(details))))
+    return out
+
+
+def find_exclusive(parsed: Sequence[ParsedArticle], index: SentenceIndex, config: AlignConfig = AlignConfig()) -> tuple[BriefItem, ...]:
+    """Sentences carrying details that only their own source reports."""
+    if len(parsed) < 2:
+        return ()
+    scores = novelty(parsed, index)
+    by_source: dict[str, list[tuple[float, int]]] = {}
+    for i, (score, details) in enumerate(scores):
+        sentence = index.sentences[i]
+        if len(index.terms[i]) < 3 or score < config.min_novelty:
+            continue
+        if not details and (score < config.min_novelty_words_only or index.best_match_per_source(i, config.threshold)):
+            continue
+        if sentence.text.endswith("?") or len(sentence.text.split()) > 80:
+            continue
+        by_source.setdefault(sentence.source, []).append((score, i))
+    items: list[BriefItem] = []
+    for p in parsed:
+        limit = max(3, math.ceil(config.exclusive_share * len(p.sentences)))
+        ranked = sorted(by_source.get(p.id, []), key=lambda t: (-t[0], t[1]))[:limit]
+        for _, i in sorted(ranked, key=lambda t: t[1]):
+            sentence = index.sentences[i]
+            items.append(BriefItem(text=sentence.text, sources=(p.id,), spans=(Span(p.id, sentence.start, sentence.end),)))
+    return tuple(items)

@@ -1,0 +1,203 @@
+"""Brief: assemble a Brief from the stages, for one story or a batch of them.
+
+    ingest -> clean (prepare_articles) -> dates -> nlp (one spaCy pass per
+    batch) -> similarity -> summary, consensus/exclusive, entities, quotes,
+    facts -> conflicts, timeline -> Brief
+
+A single brief is a batch of one (:func:`brief_articles` calls
+:func:`brief_batch`), so the CLI, the benchmarks and the server share one
+code path. Nothing is dropped silently: every article that does not reach
+the brief comes back as a :class:`~newsweave.ingest.Rejected` with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+
+from newsweave.align import AlignConfig, find_consensus, find_exclusive
+from newsweave.clean import clean_article
+from newsweave.dates import assign_dates
+from newsweave.errors import ConfigError, InputError
+from newsweave.ingest import IngestResult, Rejected, article_from_record
+from newsweave.ingest.common import guess_language
+from newsweave.ingest.dispatch import drop_duplicates
+from newsweave.model import Article, Brief
+from newsweave.nlp import ParsedArticle, parse_articles
+from newsweave.similarity import build_index
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MIN_WORDS = 15  # fewer words than this after cleaning is not an article
+
+
+@dataclass(frozen=True)
+class BriefConfig:
+    """Settings of one brief (or of every brief of a batch)."""
+
+    words: int = 120  # summary length
+    align: AlignConfig = field(default_factory=AlignConfig)
+    analyses: bool = True  # entities, quotes, facts, conflicts, timeline
+
+    def __post_init__(self) -> None:
+        if self.words < 10:
+            raise ConfigError(f"--words must be at least 10, got {self.words}", self)
+
+
+@dataclass(frozen=True)
+class BriefOutcome:
+    """A brief (None when no input was usable) and the inputs it could not use."""
+
+    brief: Brief | None
+    rejected: tuple[Rejected, ...]
+    cluster_id: str | None = None
+
+
+def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Rejected]]:
+    """Clean articles and refuse those that cannot be briefed (empty, not English)."""
+    kept: list[Article] = []
+    rejected: list[Rejected] = []
+    for article in raw:
+        name = article.origin or article.id
+        cleaned = clean_article(article)
+        if len(cleaned.text.split()) < MIN_WORDS:
+            rejected.append(Rejected(name, f"only {len(cleaned.text.split())} words left after removing boilerplate"))
+            continue
+        declared = (cleaned.language or "").lower()
+        if declared and not declared.startswith("en"):
+            rejected.append(Rejected(name, f"language {declared!r} is not supported yet (English only)"))
+            continue
+        guessed = guess_language(cleaned.text)
+        if guessed != "en":
+            rejected.append(
+                Rejected(name, f"does not look like English text (guessed: {guessed or 'unknown'}); English only for now")
+            )
+            continue
+        kept.append(replace(cleaned, language="en"))
+    return kept, rejected
+
+
+def brief_from_parsed(parsed: Sequence[ParsedArticle], event_date: object, config: BriefConfig, brief_id: str | None = None) -> Brief:
+    """Run every analysis over parsed articles and assemble the brief."""
+    from newsweave.summarize import SummaryConfig, summarize
+
+    index = build_index(parsed)
+    summary = summarize(parsed, index, SummaryConfig(words=config.words))
+    consensus = find_consensus(parsed, index, config.align)
+    exclusive = find_exclusive(parsed, index, config.align)
+    conflicts: tuple = ()
+    quotes: tuple = ()
+    timeline: tuple = ()
+    entities: tuple = ()
+    if config.analyses:
+        conflicts, quotes, timeline, entities = _analyses(parsed, event_date)
+    return Brief(
+        event_date=event_date,  # type: ignore[arg-type]
+        sources=tuple(p.article for p in parsed),
+        summary=summary,
+        consensus=consensus,
+        exclusive=exclusive,
+        conflicts=conflicts,
+        quotes=quotes,
+        timeline=timeline,
+        entities=entities,
+        id=brief_id,
+    )
+
+
+def _analyses(parsed: Sequence[ParsedArticle], event_date: object) -> tuple[tuple, tuple, tuple, tuple]:
+    from newsweave.conflicts import find_conflicts
+    from newsweave.entities import find_entities
+    from newsweave.facts import find_facts
+    from newsweave.quotes import find_quotes
+    from newsweave.timeline import build_timeline
+
+    entities = find_entities(parsed)
+    quotes = find_quotes(parsed, entities)
+    facts = find_facts(parsed)
+    conflicts = find_conflicts(facts, parsed, quotes)
+    published = {p.id: p.article.published for p in parsed}
+    timeline = build_timeline(parsed, published, event_date)  # type: ignore[arg-type]
+    return conflicts, quotes, timeline, entities
+
+
+Cluster = tuple[str | None, Sequence[Article], Sequence[Rejected]]
+
+
+def brief_batch(
+    clusters: Iterable[Cluster],
+    config: BriefConfig = BriefConfig(),
+    nlp: "Language | None" = None,
+    chunk_size: int = 32,
+    on_done: Callable[[BriefOutcome], None] | None = None,
+) -> Iterator[BriefOutcome]:
+    """Brief each cluster; spaCy runs once per chunk of clusters (one nlp.pipe)."""
+    chunk: list[tuple[str | None, list[Article], list[Rejected], object]] = []
+
+    def flush() -> Iterator[BriefOutcome]:
+        flat = [a for _, arts, _, _ in chunk for a in arts]
+        parsed_all = parse_articles(flat, nlp=nlp) if flat else []
+        offset = 0
+        for cluster_id, arts, rejected, event_date in chunk:
+            parsed = parsed_all[offset : offset + len(arts)]
+            offset += len(arts)
+            brief = brief_from_parsed(parsed, event_date, config, cluster_id) if parsed else None
+            outcome = BriefOutcome(brief, tuple(rejected), cluster_id)
+            if on_done:
+                on_done(outcome)
+            yield outcome
+        chunk.clear()
+
+    for cluster_id, raw, rejected in clusters:
+        articles, refused = prepare_articles(raw)
+        articles, event_date = assign_dates(articles)
+        chunk.append((cluster_id, articles, list(rejected) + refused, event_date))
+        if len(chunk) >= chunk_size:
+            yield from flush()
+    if chunk:
+        yield from flush()
+
+
+def brief_articles(raw: Sequence[Article], config: BriefConfig = BriefConfig(), rejected: Sequence[Rejected] = (), nlp: "Language | None" = None) -> BriefOutcome:
+    """Brief one story from ingested (raw) articles."""
+    return next(brief_batch([(None, raw, rejected)], config, nlp=nlp))
+
+
+def read_batch(path: Path) -> Iterator[Cluster]:
+    """Clusters of a batch file: one ``{"id", "documents": [str | object]}`` a line.
+
+    A line that is not a cluster yields a cluster with no articles and the
+    reason, so the caller reports it and goes on.
+    """
+    name = str(path)
+    try:
+        handle = path.open(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}", name) from exc
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{name}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield (None, [], [Rejected(where, f"not valid JSON ({exc.msg})")])
+                continue
+            if not isinstance(record, dict) or not isinstance(record.get("documents"), list):
+                yield (None, [], [Rejected(where, "expected an object with a 'documents' list")])
+                continue
+            cluster_id = str(record.get("id", f"line{number}"))
+            result = IngestResult()
+            for k, document in enumerate(record["documents"]):
+                item = f"{where}#d{k}"
+                try:
+                    default_id = f"d{k}" if isinstance(document, str) else None
+                    result.articles.append(article_from_record(document, item, default_id=default_id))
+                except InputError as exc:
+                    result.rejected.append(Rejected(item, str(exc).removeprefix(item + ": ")))
+            result = drop_duplicates(result)
+            yield (cluster_id, result.articles, result.rejected)

@@ -1,0 +1,557 @@
+"""Facts: typed values in context ("nearly six hours", "$43,350", "4:30 p.m.").
+
+An analysis stage after ``nlp`` (``clean -> nlp -> facts -> conflicts``). It owns
+finding values in a parsed article, parsing their numbers (digits and words:
+"seven and a half", "a dozen", "$2bn"), normalising units, keeping the hedge
+printed with them ("nearly", "more than") and saying what each value measures
+(:attr:`Fact.about`), which is what :mod:`newsweave.conflicts` compares.
+
+Values are found by regular expressions over the cleaned text, because the
+small spaCy model splits or misses many of them ("seven-and-a-half-hours"
+comes out as CARDINAL "seven"); the dependency parse then says what each value
+is about. Units are normalised so that values compare: durations of a day or
+less in ``hours``, days and weeks in ``days``, months and longer in ``years``;
+money in ``usd``/``eur``/``gbp``/...; clock times as hours after midnight
+(unit ``clock``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Sequence
+
+from newsweave.model import Fact, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span as DocSpan, Token
+
+    from newsweave.nlp import ParsedArticle
+
+__all__ = ["find_facts", "parse_number", "facts_of_article"]
+
+# --- numbers -----------------------------------------------------------------
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000, "m": 1_000_000, "bn": 1_000_000_000, "k": 1_000,
+           "mn": 1_000_000, "tn": 1_000_000_000_000}
+_SMALL = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    r"|one|two|three|four|five|six|seven|eight|nine)"
+)
+_SCALE_WORD = r"(?:hundred|thousand|million|billion|trillion)"
+_WORD_NUMBER = (
+    rf"(?:(?:{_SMALL}|an?)[- ]+dozen"
+    rf"|{_SMALL}(?:[- ]+{_SCALE_WORD}(?:[- ]+(?:and[- ]+)?{_SMALL}(?![- ]+{_SCALE_WORD}))?)*"
+    rf"|an?[- ]+{_SCALE_WORD}(?:[- ]+(?:and[- ]+)?{_SMALL})?)"
+)
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_HALF = r"(?:[- ]+and[- ]+a[- ]+half)"
+# A number as printed: digits or words, with an optional "and a half" and a scale word.
+NUMBER = rf"(?:(?:{_DIGITS}|{_WORD_NUMBER}){_HALF}?(?:[- ]+{_SCALE_WORD})?)"
+
+# Hedges printed before a value; longest first so "more than" wins over "more".
+_QUALIFIERS = (
+    "just over", "just under", "slightly more than", "slightly less than", "well over",
+    "more than", "less than", "fewer than", "at least", "at most", "no more than", "no fewer than",
+    "up to", "as many as", "as much as", "as few as", "upwards of", "close to", "an estimated",
+    "nearly", "almost", "about", "around", "roughly", "approximately", "some", "over", "under",
+    "shortly after", "shortly before", "just after", "just before", "after", "before", "by",
+)
+_QUALIFIER_RE = re.compile(r"\b(" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS) + r")\s+$", re.I)
+# Qualifiers that only hedge clock times, not amounts ("after 4 p.m.").
+_TIME_ONLY_QUALIFIERS = {"shortly after", "shortly before", "just after", "just before", "after", "before", "by"}
+
+
+def parse_number(text: str) -> float | None:
+    """Return the value of a printed number ("7.5", "43,000", "seven and a half", "a dozen", "2bn").
+
+    Returns None when the text is not a number this parser knows.
+    """
+    words = re.split(r"[\s-]+", text.strip().lower().replace(",", ""))
+    words = [w for w in words if w]
+    if not words:
+        return None
+    total = 0.0
+    current = 0.0
+    seen = False
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            current += float(word)
+            seen = True
+        elif re.fullmatch(r"\d+(?:\.\d+)?(?:m|bn|k|mn|tn)", word):
+            digits = re.match(r"\d+(?:\.\d+)?", word)
+            assert digits is not None
+            current += float(digits.group()) * _SCALES[word[digits.end():]]
+            seen = True
+        elif word in _UNITS:
+            current += _UNITS[word]
+            seen = True
+        elif word in ("a", "an"):
+            if i + 1 < len(words) and words[i + 1] in ("half",):
+                current += 0.5
+                i += 1
+                seen = True
+            else:
+                current += 1
+        elif word == "and":
+            pass
+        elif word == "half":
+            current += 0.5
+            seen = True
+        elif word == "dozen":
+            current = (current or 1) * 12
+            seen = True
+        elif word == "hundred":
+            current = (current or 1) * 100
+            seen = True
+        elif word in _SCALES:
+            total += (current or 1) * _SCALES[word]
+            current = 0.0
+            seen = True
+        else:
+            return None
+        i += 1
+    return total + current if seen else None
+
+
+# --- value patterns -----------------------------------------------------------
+
+_DURATION_UNITS = {
+    "second": ("hours", 1 / 3600), "sec": ("hours", 1 / 3600), "minute": ("hours", 1 / 60),
+    "min": ("hours", 1 / 60), "hour": ("hours", 1.0), "hr": ("hours", 1.0),
+    "day": ("days", 1.0), "week": ("days", 7.0), "fortnight": ("days", 14.0),
+    "month": ("years", 1 / 12), "year": ("years", 1.0), "decade": ("years", 10.0),
+    "century": ("years", 100.0),
+}
+_CURRENCY_SIGNS = {"$": "usd", "us$": "usd", "usd": "usd", "€": "eur", "eur": "eur", "e": "eur",
+                   "£": "gbp", "gbp": "gbp", "¥": "jpy", "a$": "aud", "c$": "cad", "hk$": "hkd"}
+_CURRENCY_WORDS = {"dollar": "usd", "euro": "eur", "pound": "gbp", "yuan": "cny", "yen": "jpy",
+                   "rupee": "inr", "ruble": "rub", "rouble": "rub"}
+_MONEY_SCALE = r"(?:\s*(?:million|billion|trillion|bn|mn|tn|m|k)\b)?"
+
+_CLOCK = re.compile(
+    r"\b(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
+    r"(?:\s+(?P<zone>local time|[A-Z]{2,4}T|ET|PT|CT|MT|GMT|UTC|BST|CET|CEST))?",
+    re.I,
+)
+_CLOCK_24 = re.compile(r"\b(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)\b(?![:.,]?\d)(?:\s+(?P<zone>local time|GMT|UTC|[A-Z]{2,4}T))?")
+_MONEY = re.compile(
+    rf"(?P<cur>US\$|HK\$|A\$|C\$|\$|€|£|¥|\bUSD\s?|\bEUR\s?|\bGBP\s?)(?P<num>{_DIGITS}(?:[- ]+{_SCALE_WORD})?){_MONEY_SCALE}"
+    rf"|\b(?P<ecur>e)(?P<enum>\d+(?:\.\d+)?)(?P<escale>m|bn|k)\b"
+    rf"|\b(?P<wnum>{NUMBER})[- ]+(?P<word>dollars?|euros?|pounds? sterling|pounds|yuan|yen|rupees?|rubles?|roubles?)\b",
+    re.I,
+)
+_PERCENT = re.compile(rf"\b(?P<num>{NUMBER})(?:\s?%|[- ]+(?:per[- ]?cent|percent)(?:age points?)?\b)", re.I)
+_AGE = re.compile(rf"\b(?P<num>{NUMBER})[- ]+years?[- ]+old\b|\baged\s+(?P<num2>\d{{1,3}})\b", re.I)
+_DURATION = re.compile(
+    rf"\b(?P<num>{NUMBER})[- ]+(?P<unit>seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?"
+    rf"|months?|years?|decades?|centur(?:y|ies))\b(?![- ]+old)",
+    re.I,
+)
+_HALF_AN = re.compile(r"\bhalf[- ]an?[- ]+(?P<unit>hour|minute|day|year)\b|\ban?[- ]+(?P<unit2>hour|minute|day|week|month|year)[- ]+and[- ]+a[- ]+half\b", re.I)
+_COUNT = re.compile(rf"\b(?P<num>{NUMBER})\b(?![-:.,]?\d)", re.I)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b(?![-:,.]?\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A value found in the text before its context is read."""
+
+    kind: str
+    start: int  # of the value words, qualifier excluded
+    end: int
+    value: float | None
+    unit: str | None
+    anchor: int  # char offset of the word that heads the value (unit noun, number)
+
+
+def _duration_unit(word: str) -> tuple[str, float]:
+    word = word.lower().rstrip("s") if not word.lower().startswith("centur") else "century"
+    if word == "hr":
+        word = "hr"
+    return _DURATION_UNITS.get(word, _DURATION_UNITS.get(word.rstrip("s"), ("hours", 1.0)))
+
+
+def _scan_values(text: str) -> list[_Value]:
+    """All values in ``text``, most specific kind first, never overlapping."""
+    found: list[_Value] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def add(value: _Value) -> None:
+        if value.start < value.end and free(value.start, value.end):
+            found.append(value)
+            taken.append((value.start, value.end))
+
+    for m in _CLOCK.finditer(text):
+        hour = int(m["h"]) % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
+        add(_Value("time", m.start(), m.end(), hour + int(m["m"] or 0) / 60, "clock", m.start()))
+    for m in _CLOCK_24.finditer(text):
+        add(_Value("time", m.start(), m.end(), int(m["h"]) + int(m["m"]) / 60, "clock", m.start()))
+    for m in _MONEY.finditer(text):
+        add(_money_value(m))
+    for m in _PERCENT.finditer(text):
+        add(_Value("percent", m.start(), m.end(), parse_number(m["num"]), "percent", m.start("num")))
+    for m in _AGE.finditer(text):
+        number = m["num"] or m["num2"]
+        add(_Value("age", m.start(), m.end(), parse_number(number), "years", m.start()))
+    for m in _HALF_AN.finditer(text):
+        unit, factor = _duration_unit(m["unit"] or m["unit2"])
+        amount = 0.5 if m["unit"] else 1.5
+        add(_Value("duration", m.start(), m.end(), amount * factor, unit, m.start()))
+    for m in _DURATION.finditer(text):
+        number = parse_number(m["num"])
+        unit, factor = _duration_unit(m["unit"])
+        add(_Value("duration", m.start(), m.end(), None if number is None else number * factor, unit, m.start("unit")))
+    for m in _YEAR.finditer(text):
+        add(_Value("year", m.start(), m.end(), float(m.group()), "year", m.start()))
+    for m in _COUNT.finditer(text):
+        number = parse_number(m["num"])
+        if number is not None:
+            add(_Value("count", m.start(), m.end(), number, "count", m.start()))
+    return sorted(found, key=lambda v: v.start)
+
+
+def _money_value(m: re.Match[str]) -> _Value:
+    text = m.group()
+    if m["ecur"]:
+        number = float(m["enum"]) * _SCALES[m["escale"].lower()]
+        return _Value("money", m.start(), m.end(), number, "eur", m.start())
+    if m["word"]:
+        word = m["word"].lower().split()[0].rstrip("s")
+        return _Value("money", m.start(), m.end(), parse_number(m["wnum"]), _CURRENCY_WORDS.get(word, word), m.start())
+    currency = _CURRENCY_SIGNS.get(m["cur"].strip().lower(), "usd")
+    amount_text = text[len(m["cur"]):]
+    number = parse_number(amount_text.replace(" ", ""))
+    if number is None:
+        number = parse_number(amount_text)
+    return _Value("money", m.start(), m.end(), number, currency, m.start())
+
+
+def _qualifier_before(text: str, start: int, kind: str) -> tuple[str | None, int]:
+    """The hedge printed just before a value and where it starts."""
+    window = text[max(0, start - 30):start]
+    m = _QUALIFIER_RE.search(window)
+    if not m:
+        return None, start
+    qualifier = re.sub(r"\s+", " ", m.group(1).lower())
+    if qualifier in _TIME_ONLY_QUALIFIERS and kind != "time":
+        return None, start
+    return qualifier, start - len(window) + m.start(1)
+
+
+# --- context: what a value is about --------------------------------------------
+
+_DEMONSTRATIVES = {"those", "these", "the", "that", "this", "such"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT"}
+_DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+              "yesterday", "today", "tonight", "morning", "afternoon", "evening", "night"}
+_TITLES = {"mr", "mrs", "ms", "dr", "mr.", "mrs.", "ms.", "dr.", "sir", "lady", "the"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """The token a value measures and the tokens that describe it."""
+
+    head: "Token"  # noun or verb the value measures
+    scope: tuple["Token", ...]  # the tokens whose words and names identify it
+
+
+def _subtree_without(token: "Token", skip: set[int]) -> list["Token"]:
+    """Tokens of ``token``'s subtree, leaving out conjoined siblings, clauses and ``skip`` subtrees."""
+    out: list[Token] = []
+    stack = [token]
+    while stack:
+        tok = stack.pop()
+        if tok.i in skip:
+            continue
+        out.append(tok)
+        for child in tok.children:
+            if child.dep_ in ("conj", "cc", "relcl", "advcl", "ccomp", "parataxis", "appos_clause"):
+                if tok is token:
+                    continue
+                if child.dep_ in ("conj", "cc") and child.pos_ in ("VERB", "AUX"):
+                    continue
+            stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _value_root(doc: "Doc", start: int, end: int) -> "Token | None":
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    inside = {t.i for t in span}
+    # The token of the span whose head lies outside it: the value's syntactic root.
+    for tok in span:
+        if tok.head.i not in inside or tok.head.i == tok.i:
+            return tok
+    return span[-1]
+
+
+def _subject_of(root: "Token", value_tokens: set[int]) -> _Subject:
+    """Walk from the value's root to the thing it measures."""
+    head = root.head
+    dep = root.dep_
+    # "a three-hour meeting", "23 Somali pirates", "a two-day visit": the noun it modifies.
+    if dep in ("compound", "amod", "nummod", "npadvmod", "quantmod", "nmod") and head.pos_ in ("NOUN", "PROPN") and head.i != root.i:
+        return _Subject(head, tuple(_subtree_without(head, value_tokens) + _right_siblings(head, value_tokens)))
+    # "seven-and-a-half hours of talks": the noun after "of".
+    for child in root.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects and objects[0].pos_ in ("NOUN", "PROPN"):
+                return _Subject(objects[0], tuple(_subtree_without(objects[0], value_tokens)))
+    # "met ... for seven and a half hours", "in five years": the verb or noun the phrase hangs on.
+    if dep == "pobj" and head.dep_ == "prep":
+        governor = head.head
+        return _Subject(governor, tuple(_clause_of(governor, value_tokens)))
+    # "Those talks lasted nearly six hours": the verb's subject.
+    if head.pos_ in ("VERB", "AUX") and head.i != root.i:
+        subjects = [c for c in head.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and dep in ("dobj", "npadvmod", "attr", "advmod", "obj"):
+            noun = subjects[0]
+            return _Subject(noun, tuple(_clause_of(head, value_tokens)))
+        return _Subject(head, tuple(_clause_of(head, value_tokens)))
+    return _Subject(root, tuple(_clause_of(root.head, value_tokens)))
+
+
+_CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "conj", "parataxis"}
+
+
+def _clause_of(token: "Token", skip: set[int]) -> list["Token"]:
+    """The clause around ``token``: up to its finite verb, without other clauses.
+
+    Climbs through infinitives and relative clauses ("the first secretary of
+    state to make the trip in five years") to the noun they describe, because
+    that noun is what the value is about.
+    """
+    verb = token
+    while verb.head.i != verb.i and not (verb.pos_ in ("VERB", "AUX") and verb.dep_ in _CLAUSE_DEPS):
+        verb = verb.head
+    return _subtree_without(verb, skip)
+
+
+def _right_siblings(noun: "Token", skip: set[int]) -> list["Token"]:
+    """Modifiers the parser hung on the verb right after ``noun`` ("a meeting | Monday morning with Wang Yi").
+
+    The small model often attaches such phrases to the verb instead of the
+    noun; they still describe the noun when they follow it directly.
+    """
+    verb = noun.head
+    if noun.dep_ not in ("dobj", "pobj", "attr", "nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX", "ADP"):
+        return []
+    out: list[Token] = []
+    for child in verb.children:
+        if child.i <= noun.i:
+            continue
+        if child.dep_ in ("conj", "cc", "ccomp", "advcl", "dobj", "punct"):
+            break
+        if child.dep_ in ("prep", "npadvmod", "advmod"):
+            out.extend(_subtree_without(child, skip))
+    return out
+
+
+def _names_in(tokens: Sequence["Token"]) -> list["DocSpan"]:
+    seen: dict[int, DocSpan] = {}
+    for tok in tokens:
+        if tok.ent_type_ in _NAME_LABELS or tok.ent_type_ == "DATE":
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None:
+                seen[ent.start] = ent
+    return [seen[k] for k in sorted(seen)]
+
+
+def _antecedent(subject: "Token", doc: "Doc", sentences: Sequence[tuple[int, int]]) -> "Token | None":
+    """For "those talks": the same noun in one of the two previous sentences."""
+    if not any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVES for c in subject.children):
+        return None
+    if any(c.dep_ in ("prep", "compound", "amod", "poss", "acl", "relcl", "nummod") for c in subject.children):
+        return None  # "the first visit to China by ...": described in place, not a back-reference
+    if subject.ent_type_:
+        return None
+    sent_start = subject.sent.start_char
+    earlier = [s for s in sentences if s[1] <= sent_start][-2:]
+    for s_start, s_end in reversed(earlier):
+        span = doc.char_span(s_start, s_end, alignment_mode="expand")
+        if span is None:
+            continue
+        for tok in span:
+            if tok.lemma_.lower() == subject.lemma_.lower() and tok.pos_ == subject.pos_:
+                return tok
+    return None
+
+
+def _about(subject: _Subject, value_tokens: set[int], doc: "Doc", sentences: Sequence[tuple[int, int]]) -> tuple[str, tuple[str, ...]]:
+    """A readable phrase for the subject and the terms that identify it."""
+    head = subject.head
+    scope = list(subject.scope)
+    antecedent = _antecedent(head, doc, sentences) if head.pos_ in ("NOUN", "PROPN") else None
+    if antecedent is not None:
+        # Resolve "those talks" to the talks named before, and bring that sentence's names along.
+        head = antecedent
+        scope = scope + _clause_of(antecedent, value_tokens)
+    phrase = _phrase(head, value_tokens)
+    terms: list[str] = [head.lemma_.lower()]
+    for tok in scope:
+        if tok.i in value_tokens or tok.is_stop or tok.is_punct or tok.is_space:
+            continue
+        if tok.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") or tok.lower_ in _DAY_WORDS:
+            terms.append(tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_)
+    for ent in _names_in(scope):
+        terms.extend(w.lower() for w in ent.text.split() if w.lower() not in _TITLES and w.isalpha())
+    unique = tuple(dict.fromkeys(t for t in terms if t.strip() and t.lower() not in _TITLES))
+    return phrase, unique
+
+
+def _phrase(head: "Token", value_tokens: set[int]) -> str:
+    """The head's noun phrase, or for a verb: subject, verb and objects."""
+    if head.pos_ in ("VERB", "AUX"):
+        parts = [head]
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj", "prt") or (child.dep_ == "prep" and child.lower_ in ("with", "between", "to")):
+                parts.extend(_subtree_without(child, value_tokens))
+        tokens = sorted(set(parts), key=lambda t: t.i)
+    else:
+        tokens = [t for t in _subtree_without(head, value_tokens) if t.dep_ not in ("relcl",)]
+    tokens = [t for t in tokens if t.i not in value_tokens]
+    words = _contiguous_text(tokens)
+    return words or head.text
+
+
+def _contiguous_text(tokens: Sequence["Token"]) -> str:
+    out = []
+    for tok in tokens:
+        out.append(tok.text + tok.whitespace_)
+    text = "".join(out).strip().strip(",;:").strip()
+    text = re.sub(r"\s+", " ", text)
+    return text[:160]
+
+
+# --- public ----------------------------------------------------------------------
+
+def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
+    """The facts of one parsed article, in text order."""
+    text = parsed.article.text
+    doc = parsed.doc
+    sentences = [(s.start, s.end) for s in parsed.sentences]
+    out: list[Fact] = []
+    for value in _scan_values(text):
+        if not _worth_keeping(value, text):
+            continue
+        qualifier, start = _qualifier_before(text, value.start, value.kind)
+        sentence = _sentence_around(parsed, value.start)
+        if sentence is None:
+            continue
+        about, terms = "", ()
+        if doc is not None:
+            about, terms = _context(doc, value, sentences)
+        out.append(
+            Fact(
+                kind=value.kind,
+                text=text[start:value.end],
+                value=value.value,
+                unit=value.unit,
+                qualifier=qualifier,
+                about=about,
+                span=Span(parsed.id, start, value.end),
+                sentence=sentence,
+                about_terms=terms,
+            )
+        )
+    return tuple(out)
+
+
+def find_facts(parsed: Sequence["ParsedArticle"]) -> tuple[Fact, ...]:
+    """Every typed value of every article, with what it measures.
+
+    Never raises on text it does not understand: what it cannot read it skips.
+    """
+    return tuple(fact for article in parsed for fact in facts_of_article(article))
+
+
+def _worth_keeping(value: _Value, text: str) -> bool:
+    """Drop bare numbers that are labels, not amounts ("the two sides", "one of", "G20")."""
+    if value.value is None:
+        return False
+    if value.kind != "count":
+        return True
+    words = text[value.start:value.end]
+    before = text[max(0, value.start - 12):value.start].lower()
+    if value.value == 1 and not words[:1].isdigit():
+        return False  # "one of", "one senior official": not a reported count
+    if re.search(r"(\b(the|these|those|their|its|his|her|our|both)|['’]s)\s+$", before):
+        return False  # "the two sides": a reference, not a reported count
+    if re.search(r"(no\.|#|number|page|article|section|chapter|route|flight|room)\s*$", before):
+        return False
+    after = text[value.end:value.end + 2]
+    if after[:1] in ("%", ":") or before.endswith(("-", "/")):
+        return False
+    return True
+
+
+def _sentence_around(parsed: "ParsedArticle", offset: int) -> Span | None:
+    for sentence in parsed.sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence.span
+    return None
+
+
+def _context(doc: "Doc", value: _Value, sentences: Sequence[tuple[int, int]]) -> tuple[str, tuple[str, ...]]:
+    root = _value_root(doc, value.start, value.end)
+    if root is None:
+        return "", ()
+    span = doc.char_span(value.start, value.end, alignment_mode="expand")
+    value_tokens = {t.i for t in span} if span is not None else {root.i}
+    subject = _subject_of(root, value_tokens)
+    in_phrase = root.dep_ == "pobj" and root.head.dep_ == "prep"
+    if in_phrase:
+        value_tokens = value_tokens | {root.head.i}  # "in" of "in five years" is part of the value
+    about, terms = _about(subject, value_tokens, doc, sentences)
+    # Where a prepositional phrase attaches is what the small parser gets wrong most.
+    window = _left_window(doc, value.start, sentences) if in_phrase else ()
+    return about, tuple(dict.fromkeys(terms + tuple(w for w in window if w not in _TITLES)))
+
+
+def _left_window(doc: "Doc", start: int, sentences: Sequence[tuple[int, int]], size: int = 6) -> tuple[str, ...]:
+    """Content words just before the value in its sentence.
+
+    The parse of long news sentences is often wrong about attachment; the
+    words right before a value ("the first secretary of state to make the
+    trip in | five years") say what it measures whichever way it was parsed.
+    """
+    sentence_start = max((s for s, e in sentences if s <= start), default=0)
+    span = doc.char_span(sentence_start, start, alignment_mode="contract")
+    if span is None:
+        return ()
+    words: list[str] = []
+    for tok in reversed(span):
+        if tok.like_num or tok.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"):
+            if words:
+                break  # another value: the words before it are its own
+            continue
+        if tok.is_punct or tok.is_space:
+            continue
+        if tok.ent_type_ == "ORDINAL" or (not tok.is_stop and tok.pos_ in ("NOUN", "PROPN", "VERB", "ADJ")):
+            words.append(tok.lower_ if tok.pos_ == "PROPN" else tok.lemma_.lower())
+        if len(words) >= size:
+            break
+    return tuple(words)
+
+
+def iter_kinds() -> Iterator[str]:
+    """The kinds of fact this module produces."""
+    yield from ("age", "count", "duration", "money", "percent", "time", "year")
