@@ -10,6 +10,7 @@ import typer
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     help="newsweave: read many reports of one story as one, with every sentence cited.",
 )
@@ -22,8 +23,17 @@ EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE = 0, 1, 2
 
 
 def main() -> None:
-    app()
+    from newsweave.errors import NewsweaveError
+
+    try:
+        app()
+    except NewsweaveError as exc:
+        # Expected failures get one clear line, not a traceback.
+        import sys
+
+        print(f"newsweave: {exc}", file=sys.stderr)
+        sys.exit(EXIT_UNUSABLE)
 
 
 # Commands live in their own modules and register themselves on the apps above.
-from newsweave import cli_brief, cli_stream, cli_bench  # noqa: E402,F401
+from newsweave import cli_bench, cli_brief, cli_eval, cli_stream  # noqa: E402,F401

@@ -95,6 +95,8 @@ class ClusterConfig:
     window_days: int = 7  # a story takes no article dated further than this from it
     merge_threshold: float = 0.45  # repair: least score for two stories to merge
     repair_every: int = 500  # articles between repairs in a stream
+    split_ratio: float = 0.6  # repair splits when between-group similarity < this x cohesion
+    min_split_side: int = 2  # neither side of a split may be smaller
 
     def __post_init__(self) -> None:
         if not 0 < self.join_threshold < 1:
@@ -230,6 +232,7 @@ class StoryClusterer:
         self._reasons: dict[str, JoinReason] = {}
         self._next_id = 1
         self._since_repair = 0
+        self._dirty: set[int] = set()  # stories changed since the last repair
 
     # -- public API -------------------------------------------------------
     def assign(self, features: ArticleFeatures) -> Assignment:
@@ -244,6 +247,7 @@ class StoryClusterer:
             best = self._new_story()
             reason = JoinReason(1.0, (), (), 1.0, founded=True)
         self._join(best, vector, features, reason)
+        self._dirty.add(best.id)
         self._since_repair += 1
         if self._since_repair >= self.config.repair_every:
             self.repair()
@@ -274,7 +278,11 @@ class StoryClusterer:
         """
         self._since_repair = 0
         moves: list[tuple[str, int, int]] = []
-        moves.extend(self._merge_pass())
+        for story_id in sorted(self._dirty):
+            story = self._stories.get(story_id)
+            if story is not None:
+                moves.extend(self._split(story, depth=2))
+        self._dirty.clear()
         return moves
 
     # -- scoring ----------------------------------------------------------
@@ -379,8 +387,83 @@ class StoryClusterer:
                         del self._index[term]
         self._stories.pop(story.id, None)
 
-    def _merge_pass(self) -> list[tuple[str, int, int]]:
-        return []
+    def _split(self, story: _Story, depth: int) -> list[tuple[str, int, int]]:
+        """Cut a story in two when its members form two groups that link weakly.
+
+        Average-linkage bisection of the members; the cut stands when the
+        groups' mutual similarity is well below each group's own cohesion
+        (a relative test, so it holds for long and short articles alike).
+        """
+        members = story.members
+        if len(members) < 2 * self.config.min_split_side or depth <= 0:
+            return []
+        halves = _bisect([self._vectors[m] for m in members])
+        if halves is None:
+            return []
+        left, right, within_left, within_right, between = halves
+        if min(len(left), len(right)) < self.config.min_split_side:
+            return []
+        if between >= self.config.split_ratio * min(within_left, within_right):
+            return []
+        moved_ids = [members[i] for i in right]
+        kept_ids = [members[i] for i in left]
+        self._rebuild(story, kept_ids)
+        new = self._new_story()
+        self._rebuild(new, moved_ids)
+        moves = [(m, story.id, new.id) for m in moved_ids]
+        return moves + self._split(story, depth - 1) + self._split(new, depth - 1)
+
+    def _rebuild(self, story: _Story, member_ids: list[str]) -> None:
+        """Recompute a story from scratch from the given members, in stream order."""
+        fresh = _Story(story.id)
+        for index, article_id in enumerate(member_ids):
+            features, vector = self._features[article_id], self._vectors[article_id]
+            if index == 0:
+                reason = JoinReason(1.0, (), (), 1.0, founded=True)
+            else:
+                reason = self._score(vector, features, fresh)
+            fresh.add(vector, features)
+            self._story_of[article_id] = story.id
+            self._reasons[article_id] = reason
+            for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[:_INDEX_TERMS]:
+                self._index.setdefault(term, set()).add(story.id)
+        story.centroid, story.names, story.figures = fresh.centroid, fresh.names, fresh.figures
+        story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b[t] for t, w in a.items() if t in b)
+
+
+def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], float, float, float] | None:
+    """Two groups by average linkage; their cohesions and mutual similarity."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    n = len(vectors)
+    sims = np.eye(n)
+    for i in range(n):
+        for j in range(i + 1, n):
+            sims[i, j] = sims[j, i] = _dot(vectors[i], vectors[j])
+    distances = np.clip(1.0 - sims, 0.0, None)
+    np.fill_diagonal(distances, 0.0)
+    labels = fcluster(linkage(squareform(distances, checks=False), method="average"), 2, criterion="maxclust")
+    left = [i for i in range(n) if labels[i] == labels[0]]
+    right = [i for i in range(n) if labels[i] != labels[0]]
+    if not right:
+        return None
+
+    def cohesion(group: list[int]) -> float:
+        if len(group) < 2:
+            return 1.0
+        block = sims[np.ix_(group, group)]
+        return float((block.sum() - len(group)) / (len(group) * (len(group) - 1)))
+
+    between = float(sims[np.ix_(left, right)].mean())
+    return left, right, cohesion(left), cohesion(right), between
 
 
 def bcubed(predicted: dict[str, object], gold: dict[str, object]) -> tuple[float, float, float]:

@@ -79,9 +79,11 @@ def decode_bytes(data: bytes, name: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: broken {encoding} text ({exc.reason})", name) from exc
+            check_text_like(text.lstrip("\ufeff"), name)
+            return text.lstrip("\ufeff")
     if b"\x00" in data[:65536]:
         raise InputError(f"{name}: looks like binary data (NUL bytes), not text", name)
     try:

@@ -1,0 +1,412 @@
+"""Conflicts: where sources disagree on a value or on who said something.
+
+An analysis stage after :mod:`newsweave.facts` and :mod:`newsweave.quotes`
+(``facts, quotes -> conflicts -> brief``). It owns deciding that two facts
+measure the same thing, that their values are incompatible, and that the
+same words are credited to different people.
+
+Two facts are about the same thing when they are of the same kind and unit,
+come from different sources, share the rare words that identify their subject
+(weighted by how few facts of the story use them, so "Blinken" in every fact
+counts for little and "Qin" for much), do not name different people or days,
+and measure the same kind of thing ("talks" and "meeting" do; "visit" and
+"dinner" do not). Precision matters more than recall here: a false conflict
+misleads the reader, so every test errs towards "not the same thing".
+
+Values that a hedge or rounding reconciles ("five years" and "nearly five
+years"; "$43,000" and "$43,350") make a *soft* conflict.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+from newsweave.model import Conflict, ConflictValue, Fact, Quote, Span
+
+if TYPE_CHECKING:
+    from newsweave.nlp import ParsedArticle
+
+__all__ = ["find_conflicts", "value_interval", "compatible", "same_subject"]
+
+# Kinds of fact whose values can disagree (clock times and calendar years are
+# left out: "4:30 p.m. local time" and "4:30 a.m. ET" are one moment).
+COMPARABLE_KINDS = frozenset({"duration", "count", "money", "percent", "age"})
+# How similar two subjects must be (weighted overlap of their identifying words).
+SAME_SUBJECT_MIN = 0.2
+
+# Heads that name the same kind of happening, so "met for 7.5 hours" and
+# "talks lasted six hours" can be about one event.
+_EVENT_HEADS = frozenset({
+    "meet", "meeting", "talk", "talks", "discussion", "discuss", "speak", "session", "negotiation",
+    "negotiate", "conversation", "call", "summit", "hold", "have", "last", "visit", "trip",
+})
+_APPROX = frozenset({"about", "around", "roughly", "approximately", "some", "an estimated", "close to"})
+_LOWER_BOUND = {"more than": 1.5, "over": 1.5, "at least": 1.5, "upwards of": 1.5, "just over": 1.2,
+                "well over": 2.0, "no fewer than": 1.5, "slightly more than": 1.2}
+_UPPER_BOUND = {"nearly": 0.85, "almost": 0.85, "just under": 0.85, "slightly less than": 0.85,
+                "less than": 0.5, "fewer than": 0.5, "under": 0.5, "up to": 0.0, "at most": 0.0,
+                "no more than": 0.0, "as many as": 0.0, "as much as": 0.0}
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                       "yesterday", "today"})
+_VERB_HEADS = frozenset({"meet", "speak", "last", "have", "hold", "make", "take", "get", "be"})
+_KIND_NOUNS = {"duration": "how long", "count": "how many", "money": "how much", "percent": "what share", "age": "how old"}
+_QUESTIONS = {
+    "duration": "how long {x} lasted", "count": "how many {x}", "money": "how much {x} cost or amounted to",
+    "percent": "what share {x}", "age": "how old {x} is",
+}
+
+
+# --- values -----------------------------------------------------------------------
+
+def _rounding(fact: Fact) -> float:
+    """Half the place of the last printed significant digit ("43,000" -> 500; "three" -> 0)."""
+    if fact.value is None or fact.value != int(fact.value) or abs(fact.value) < 10:
+        return 0.0
+    digits = str(int(abs(fact.value)))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return 0.5 * 10**zeros if zeros else 0.0
+
+
+def value_interval(fact: Fact) -> tuple[float, float]:
+    """The values a fact allows, given its hedge and how round its number is."""
+    assert fact.value is not None
+    v = fact.value
+    tol = _rounding(fact)
+    q = fact.qualifier
+    if q in _LOWER_BOUND:
+        return v - tol, v * _LOWER_BOUND[q] + tol
+    if q in _UPPER_BOUND:
+        return v * _UPPER_BOUND[q] - tol, v + tol
+    if q in _APPROX:
+        return v * 0.85 - tol, v * 1.15 + tol
+    return v - tol, v + tol
+
+
+def compatible(a: Fact, b: Fact) -> bool:
+    """Whether both values can be true at once (hedges and rounding allowed)."""
+    lo_a, hi_a = value_interval(a)
+    lo_b, hi_b = value_interval(b)
+    eps = 1e-9 * max(1.0, abs(a.value or 0), abs(b.value or 0))
+    return lo_a <= hi_b + eps and lo_b <= hi_a + eps
+
+
+def _direction(fact: Fact) -> str:
+    if fact.qualifier in _LOWER_BOUND:
+        return ">"
+    if fact.qualifier in _UPPER_BOUND:
+        return "<"
+    return "~"
+
+
+def _value_key(fact: Fact) -> tuple[float, str]:
+    return (round(fact.value or 0.0, 6), _direction(fact))
+
+
+# --- subjects -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    """What the whole story says about words: how rare each is, which are names."""
+
+    weight: dict[str, float]
+    person_words: frozenset[str]
+    full_names: dict[str, str]  # a name word -> the longest name it occurs in
+    person_names: dict[str, str]  # a word of a person's name -> that person's longest name
+
+
+def _lexicon(facts: Sequence[Fact], parsed: Sequence["ParsedArticle"]) -> _Lexicon:
+    df: Counter[str] = Counter()
+    for fact in facts:
+        df.update(set(fact.about_terms))
+    n = max(1, len(facts))
+    weight = {t: math.log(1 + n / c) for t, c in df.items()}
+    person_words: set[str] = set()
+    full_names: dict[str, str] = {}
+    person_names: dict[str, str] = {}
+    for article in parsed:
+        for mention in article.mentions:
+            if mention.label not in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+                continue
+            name = re.sub(r"^(?:the|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+", "", mention.text.strip(), flags=re.I)
+            name = re.sub(r"['’]s$", "", name)
+            for word in name.lower().split():
+                if len(name) > len(full_names.get(word, "")):
+                    full_names[word] = name
+                if mention.label == "PERSON":
+                    person_words.add(word)
+                    if len(name) > len(person_names.get(word, "")):
+                        person_names[word] = name
+    return _Lexicon(weight, frozenset(person_words), full_names, person_names)
+
+
+def _heads_match(a: Fact, b: Fact) -> bool:
+    if not a.about_terms or not b.about_terms:
+        return False
+    ha, hb = a.about_terms[0], b.about_terms[0]
+    if ha == hb or (ha in _EVENT_HEADS and hb in _EVENT_HEADS):
+        return True
+    return ha in b.about_terms or hb in a.about_terms
+
+
+def _clash(a: set[str], b: set[str], group: frozenset[str], canonical: Mapping[str, str] | None = None) -> bool:
+    """Each side names something of ``group`` (people, days) that the other does not mention.
+
+    With ``canonical``, words are first mapped to the full name they belong
+    to, so "qin" and "gang" are one person, Qin Gang.
+    """
+    def names(terms: set[str]) -> set[str]:
+        return {canonical.get(t, t) if canonical else t for t in terms & group}
+
+    na, nb = names(a), names(b)
+    return bool(na - nb) and bool(nb - na)
+
+
+def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
+    """Similarity of what two facts measure, 0 when they are surely different things."""
+    if a.kind != b.kind or a.unit != b.unit or not _heads_match(a, b):
+        return 0.0
+    ta, tb = set(a.about_terms), set(b.about_terms)
+    if _clash(ta, tb, lexicon.person_words, lexicon.person_names) or _clash(ta, tb, _WEEKDAYS):
+        return 0.0
+    shared = ta & tb
+    # Something specific must be shared: a name, or two words beyond the event noun.
+    if not shared & lexicon.person_words and len(shared - _EVENT_HEADS) < 2:
+        return 0.0
+    w = lexicon.weight
+    num = sum(w.get(t, 0.0) for t in shared)
+    wa, wb = sum(w.get(t, 0.0) for t in ta), sum(w.get(t, 0.0) for t in tb)
+    if not wa or not wb:
+        return 0.0
+    # Geometric mean of cosine and overlap: a terse fact ("Mr Wang spoke with
+    # Mr Blinken for ...") is not penalised for the other's longer context.
+    cosine = num / math.sqrt(wa * wb)
+    overlap = num / min(wa, wb)
+    return math.sqrt(cosine * overlap)
+
+
+def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:
+    """Average-linkage grouping of facts about the same thing."""
+    groups: list[list[Fact]] = []
+    for fact in facts:
+        best, best_score = None, 0.0
+        for group in groups:
+            if any(f.sentence == fact.sentence for f in group):
+                continue  # two values in one sentence measure two things
+            scores = [same_subject(fact, f, lexicon) for f in group]
+            if min(scores) <= 0.0:
+                continue
+            score = sum(scores) / len(scores)
+            if score > best_score:
+                best, best_score = group, score
+        if best is not None and best_score >= SAME_SUBJECT_MIN:
+            best.append(fact)
+        else:
+            groups.append([fact])
+    return groups
+
+
+# --- building conflicts -----------------------------------------------------------------
+
+def _texts(parsed: Sequence["ParsedArticle"]) -> dict[str, str]:
+    return {p.id: p.article.text for p in parsed}
+
+
+_FOLLOWED = re.compile(r"^,?\s*(?:followed by|plus|and then|then|before|after which)\s+", re.I)
+
+
+def _value_span(fact: Fact, facts_by_sentence: Mapping[Span, list[Fact]], text: str) -> Span:
+    """The value's words, widened over a chained value ("nearly six hours, followed by a two-hour dinner").
+
+    A reader who sees only "nearly six hours" misses that the source adds
+    two more hours; the span then covers both, up to the next punctuation.
+    """
+    span = fact.span
+    rest = text[span.end:fact.sentence.end]
+    m = _FOLLOWED.match(rest)
+    if not m:
+        return span
+    for other in facts_by_sentence.get(fact.sentence, []):
+        if other.kind == fact.kind and other.span.start >= span.end and other.span.start - span.end <= m.end() + 4:
+            tail = re.search(r"[,;.:]", text[other.span.end:fact.sentence.end])
+            end = other.span.end + (tail.start() if tail else fact.sentence.end - other.span.end)
+            return Span(span.source, span.start, end)
+    return span
+
+
+def _surface(lemma: str, group: Sequence[Fact]) -> str:
+    """The head as printed in one of the about phrases ("talk" -> "talks")."""
+    for fact in group:
+        m = re.search(rf"\b{re.escape(lemma)}\w*", fact.about, re.I)
+        if m:
+            return m.group().lower()
+    return lemma
+
+
+def _about(group: Sequence[Fact], lexicon: _Lexicon) -> str:
+    """A readable question naming the subject: "how long the talks with Qin Gang on Sunday lasted"."""
+    kind = group[0].kind
+    counts: Counter[str] = Counter()
+    for fact in group:
+        counts.update({lexicon.person_names[t] for t in fact.about_terms if t in lexicon.person_names})
+    names = [n for n, c in counts.items() if c >= max(2, (len(group) + 1) // 2)]
+    # Rarest first: the person every fact of the story mentions says least.
+    names.sort(key=lambda n: -max(lexicon.weight.get(w.lower(), 0.0) for w in n.split()))
+    heads = Counter(f.about_terms[0] for f in group if f.about_terms)
+    nouns = [h for h, _ in heads.most_common() if h not in _VERB_HEADS]
+    days = sorted({t for f in group for t in f.about_terms if t in _WEEKDAYS})
+    if names and nouns:
+        subject = f"the {_surface(nouns[0], group)} with {' and '.join(names[:2])}"
+        if len(days) == 1:
+            subject += f" on {days[0].capitalize()}"
+        return _QUESTIONS.get(kind, "the value of {x}").format(x=subject)
+    central = max(group, key=lambda f: len(f.about_terms))
+    return f"{_KIND_NOUNS.get(kind, kind)}: {central.about or ' '.join(central.about_terms[:6])}"
+
+
+def _conflict_of(
+    group: Sequence[Fact], texts: Mapping[str, str], by_sentence: Mapping[Span, list[Fact]], lexicon: _Lexicon
+) -> Conflict | None:
+    sources = {f.span.source for f in group}
+    if len(sources) < 2:
+        return None
+    classes: dict[tuple[float, str], list[Fact]] = defaultdict(list)
+    for fact in group:
+        classes[_value_key(fact)].append(fact)
+    if len(classes) < 2:
+        return None
+    hard = any(
+        a.span.source != b.span.source and not compatible(a, b)
+        for i, a in enumerate(group) for b in group[i + 1:]
+    )
+    cross_source = any(
+        {f.span.source for f in ca} - {f.span.source for f in cb}
+        for ka, ca in classes.items() for kb, cb in classes.items() if ka != kb
+    )
+    if not cross_source:
+        return None
+    values = []
+    for key in sorted(classes, key=lambda k: (k[0], k[1])):
+        members = classes[key]
+        first = members[0]
+        text = texts[first.span.source]
+        spans = tuple(_value_span(f, by_sentence, texts[f.span.source]) for f in members)
+        values.append(
+            ConflictValue(
+                text=text[spans[0].start:spans[0].end],
+                value=first.value,
+                unit=first.unit,
+                sources=tuple(dict.fromkeys(f.span.source for f in members)),
+                evidence=text[first.sentence.start:first.sentence.end],
+                spans=spans,
+                qualifier=first.qualifier,
+            )
+        )
+    return Conflict(about=_about(group, lexicon), values=tuple(values), kind="value", soft=not hard)
+
+
+# --- attributions -------------------------------------------------------------------------
+
+def _norm_words(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return " ".join(re.findall(r"[a-z0-9']+", text))
+
+
+def _speaker_key(speaker: str) -> str:
+    words = re.findall(r"[A-Za-z][A-Za-z'-]+", speaker)
+    return words[-1].lower() if words else speaker.lower()
+
+
+def _is_person(speaker: str, lexicon: _Lexicon) -> bool:
+    return _speaker_key(speaker) in lexicon.person_words
+
+
+def _attribution_conflicts(quotes: Sequence[Quote], lexicon: _Lexicon) -> list[Conflict]:
+    """The same words (8+ words, near-identical) credited to two different people."""
+    from rapidfuzz import fuzz
+
+    out: list[Conflict] = []
+    named = [q for q in quotes if q.speaker and q.variants]
+    used: set[int] = set()
+    for i, a in enumerate(named):
+        for j in range(i + 1, len(named)):
+            b = named[j]
+            assert a.speaker is not None and b.speaker is not None
+            if _speaker_key(a.speaker) == _speaker_key(b.speaker):
+                continue
+            # A person and the body they speak for is one attribution, not two.
+            if not (_is_person(a.speaker, lexicon) and _is_person(b.speaker, lexicon)):
+                continue
+            if not _same_words(a, b, fuzz):
+                continue
+            if {i, j} & used:
+                continue
+            used |= {i, j}
+            out.append(
+                Conflict(
+                    about=f"who said \u201c{a.variants[0].text[:80]}\u201d",
+                    values=tuple(_speaker_value(q) for q in (a, b)),
+                    kind="attribution",
+                )
+            )
+    return out
+
+
+def _same_words(a: Quote, b: Quote, fuzz: object) -> bool:
+    for va in a.variants:
+        for vb in b.variants:
+            if set(va.sources) == set(vb.sources):
+                continue
+            na, nb = _norm_words(va.text), _norm_words(vb.text)
+            if min(len(na.split()), len(nb.split())) < 8:
+                continue
+            if fuzz.ratio(na, nb) >= 90:  # type: ignore[attr-defined]
+                return True
+    return False
+
+
+def _speaker_value(quote: Quote) -> ConflictValue:
+    sources = tuple(dict.fromkeys(s for v in quote.variants for s in v.sources))
+    spans = tuple(s for v in quote.variants for s in v.spans)
+    return ConflictValue(
+        text=quote.speaker or "", value=None, unit="person", sources=sources,
+        evidence=quote.variants[0].text, spans=spans,
+    )
+
+
+# --- public ----------------------------------------------------------------------------------
+
+def find_conflicts(
+    facts: Sequence[Fact],
+    parsed: Sequence["ParsedArticle"],
+    quotes: Sequence[Quote] = (),
+    include_soft: bool = True,
+) -> tuple[Conflict, ...]:
+    """Value conflicts between sources, then attribution conflicts.
+
+    ``include_soft=False`` leaves out conflicts that a hedge or rounding
+    reconciles. Hard conflicts come first, then soft ones, each in the order
+    of their first value in the input.
+    """
+    comparable = [f for f in facts if f.kind in COMPARABLE_KINDS and f.value is not None and f.about_terms]
+    lexicon = _lexicon(comparable, parsed)
+    texts = _texts(parsed)
+    by_sentence: dict[Span, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_sentence[fact.sentence].append(fact)
+    conflicts = []
+    for group in _groups(comparable, lexicon):
+        conflict = _conflict_of(group, texts, by_sentence, lexicon)
+        if conflict is not None and (include_soft or not conflict.soft):
+            conflicts.append(conflict)
+    conflicts.sort(key=lambda c: c.soft)
+    return tuple(conflicts) + tuple(_attribution_conflicts(quotes, lexicon))
+
+
+def iter_values(conflicts: Iterable[Conflict]) -> Iterable[ConflictValue]:
+    """Every value of every conflict."""
+    for conflict in conflicts:
+        yield from conflict.values

@@ -1,0 +1,620 @@
+"""Quotes: who said what, in each outlet's exact words, grouped across sources.
+
+An analysis stage after :mod:`newsweave.entities` (``nlp -> entities -> quotes``).
+Three steps, each a pure function:
+
+1. :func:`quote_spans` finds direct quotations in a cleaned text. Any of ``"`` ``“``
+   ``”`` delimits a quotation, because outlets (and the cleaner's guillemet mapping)
+   mismatch marks; a mark's role comes from the characters around it, the curly shape
+   only breaks ties. A paragraph that ends inside a quotation continues it when the next
+   paragraph opens with a mark (the news convention for long quotes). Single quotes are
+   left alone: inside a quotation they belong to it.
+2. :func:`attribute_quotes` finds each quotation's speaker from the sentence around it,
+   read with spaCy's dependency parse: the subject of the nearest speech verb outside the
+   quotation ("Mr Xi said", "is heard to say:", "Wang blamed ..., saying"), a pronoun or
+   a role ("he", "the Chinese President") resolved to the nearest preceding named person,
+   a relative "who warned" to the name it modifies, "X quoted Y" to Y. Documents and
+   media ("the reading said", "according to CCTV", "in a statement") become the
+   quotation's ``channel``. A paragraph holding only a quotation continues the previous
+   quotation's speaker. One- and two-word quotations (scare quotes) are kept only when
+   the sentence attributes them.
+3. :func:`find_quotes` groups the same statement across sources by fuzzy matching of the
+   folded words (British/American spelling and plurals folded, so "stabilising" matches
+   "stabilizing"), with compatible speakers; each distinct wording is a
+   :class:`~newsweave.model.QuoteVariant` whose text is exactly the source's characters
+   at its span. ``paraphrased_in`` lists sources that carry a run of the quotation's
+   content words outside any full quotation of it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+from rapidfuzz import fuzz
+
+from newsweave.entities import alias_index, fold_name, strip_honorifics
+from newsweave.model import Entity, Quote, QuoteVariant, Span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from newsweave.nlp import ParsedArticle
+
+__all__ = ["AttributedQuote", "QuoteSpan", "attribute_quotes", "find_quotes", "fold_quote", "quote_spans"]
+
+QUOTE_MARKS = frozenset('"\u201c\u201d')
+SPEECH_LEMMAS = frozenset(
+    """say tell add stress warn ask note write state declare explain insist argue claim
+    urge call describe blame accuse announce reply respond answer comment confirm deny
+    acknowledge admit suggest recall remark vow pledge promise predict hail praise
+    criticize criticise condemn demand quote emphasize emphasise underscore reiterate
+    affirm assert maintain complain concede conclude continue observe point caution
+    charge contend counter tweet post hear""".split()
+)
+# Nouns that name a document or medium rather than a speaker: they become the channel.
+CHANNEL_NOUNS = frozenset(
+    """reading readout statement report editorial transcript release communique communiqué
+    media broadcaster television tv agency newspaper paper outlet footage video interview
+    post tweet letter memo document briefing account website broadcast outlet""".split()
+)
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "which", "who"})
+_MAX_QUOTE_CHARS = 3000  # a longer "quotation" is an unbalanced mark, not speech
+_STOP = frozenset(
+    """a an the and or but of to in on at for with by from as is are was were be been being
+    that this it its we our you your they their he his she her i my me us them will would
+    should can could must may might have has had do does did not no so than then there
+    these those which who whom what when where while also just very more most such into
+    about over after before between through""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """Where a quotation sits: ``[start, end)`` are the words inside the marks; ``opened``
+    and ``closed`` are the offsets of the marks themselves (``closed`` is ``end`` when the
+    quotation ran to the end of its paragraph unclosed)."""
+
+    start: int
+    end: int
+    opened: int
+    closed: int
+
+
+@dataclass(frozen=True, slots=True)
+class AttributedQuote:
+    """A quotation of one source with its resolved speaker and channel."""
+
+    span: Span
+    text: str
+    speaker: str | None
+    speaker_is_person: bool
+    channel: str | None
+    words: int
+
+
+# ---------------------------------------------------------------------------- step 1
+
+
+def quote_spans(text: str) -> list[QuoteSpan]:
+    """Direct quotations in ``text``, in order. Never raises; returns [] when there are none.
+
+    The returned spans never include the marks and never start or end with whitespace.
+    """
+    spans: list[QuoteSpan] = []
+    opened: int | None = None
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n" and opened is not None:
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and text[j] in QUOTE_MARKS and _role(text, j, inside=False) == "open":
+                i = j + 1  # the next paragraph reopens: the quotation continues
+                continue
+            _emit(spans, text, opened, _rstrip_to(text, i), i)
+            opened = None
+        elif ch in QUOTE_MARKS:
+            role = _role(text, i, inside=opened is not None)
+            if opened is None and role == "open":
+                opened = i
+            elif opened is not None and role == "close":
+                _emit(spans, text, opened, i, i)
+                opened = None
+            elif opened is not None and role == "open":
+                opened = i  # an unclosed mark before: start afresh here
+        i += 1
+    if opened is not None:
+        _emit(spans, text, opened, _rstrip_to(text, n), n)
+    return spans
+
+
+def _role(text: str, i: int, inside: bool) -> str:
+    """ "open", "close" or "none" for the mark at ``i``, read from its neighbours."""
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    can_open = (before.isspace() or before in "([{\u2014\u2013-/:") and not after.isspace()
+    can_close = not before.isspace() and (after.isspace() or not after.isalnum())
+    if can_open and not can_close:
+        return "open"
+    if can_close and not can_open:
+        return "close"
+    if can_open and can_close:  # e.g. `"` between punctuation: the state decides
+        return "close" if inside else "open"
+    # Glued on both sides (`word"word`): trust the curly shape, else ignore.
+    if text[i] == "\u201c" and not inside:
+        return "open"
+    if text[i] == "\u201d" and inside:
+        return "close"
+    return "none"
+
+
+def _rstrip_to(text: str, end: int) -> int:
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _emit(spans: list[QuoteSpan], text: str, opened: int, end: int, closed: int) -> None:
+    start = opened + 1
+    while start < end and text[start].isspace():
+        start += 1
+    end = _rstrip_to(text, end)
+    if end <= start or end - start > _MAX_QUOTE_CHARS:
+        return
+    if not any(ch.isalpha() for ch in text[start:end]):
+        return
+    spans.append(QuoteSpan(start, end, opened, closed))
+
+
+# ---------------------------------------------------------------------------- step 2
+
+
+def attribute_quotes(parsed: "ParsedArticle", aliases: Mapping[str, Entity]) -> list[AttributedQuote]:
+    """The quotations of one article with speaker and channel resolved.
+
+    Needs ``parsed.doc`` for the dependency parse; without it, quotations are returned
+    unattributed (and scare quotes dropped). Never raises on well-formed input.
+    """
+    text = parsed.article.text
+    spans = quote_spans(text)
+    doc = parsed.doc
+    if doc is None:
+        return [_unattributed(parsed.id, text, q) for q in spans if _word_count(text[q.start : q.end]) > 2]
+    reader = _SentenceReader(parsed, spans, aliases)
+    out: list[AttributedQuote] = []
+    for q in spans:
+        attributed = reader.attribute(q)
+        if attributed.words <= 2 and attributed.speaker is None:
+            continue  # an unattributed scare quote: a word the writer holds at arm's length
+        out.append(attributed)
+    return out
+
+
+def _unattributed(source: str, text: str, q: QuoteSpan) -> AttributedQuote:
+    words = text[q.start : q.end]
+    return AttributedQuote(Span(source, q.start, q.end), words, None, False, None, _word_count(words))
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Who:
+    name: str | None
+    is_person: bool
+    channel: str | None = None
+
+
+class _SentenceReader:
+    """Reads attributions of one article in order (pronouns look back at earlier ones).
+
+    Private and stateful on purpose: quotations are attributed in text order and each
+    resolved speaker becomes a candidate for a later "he said".
+    """
+
+    def __init__(self, parsed: "ParsedArticle", spans: Sequence[QuoteSpan], aliases: Mapping[str, Entity]):
+        self.parsed = parsed
+        self.doc: "Doc" = parsed.doc  # type: ignore[assignment]
+        self.text = parsed.article.text
+        self.spans = spans
+        self.aliases = aliases
+        self.token_starts = [t.idx for t in self.doc]
+        self.sentence_starts = [s.start for s in parsed.sentences]
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+        self.inside = [(q.opened, q.closed + 1) for q in spans]
+        self.people = self._person_subjects()  # (offset, name) of named people as subjects
+        self.previous: tuple[QuoteSpan, _Who] | None = None
+
+    # -- the quotation's sentence and the words outside quotation marks
+    def attribute(self, q: QuoteSpan) -> AttributedQuote:
+        words = self.text[q.start : q.end]
+        who = self._speaker(q)
+        if who.name is None and who.channel is None and self._continues_previous(q):
+            who = self.previous[1]  # type: ignore[index]
+        if who.name is not None and who.is_person:
+            self.people.append((q.start, who.name))
+            self.people.sort()
+        if who.name is not None or who.channel is not None:
+            self.previous = (q, who)
+        return AttributedQuote(
+            Span(self.parsed.id, q.start, q.end), words, who.name, who.is_person, who.channel, _word_count(words)
+        )
+
+    def _region(self, q: QuoteSpan) -> tuple[int, int]:
+        sents = self.parsed.sentences
+        if not sents:
+            return 0, len(self.text)
+        first = max(0, bisect.bisect_right(self.sentence_starts, q.opened) - 1)
+        last = max(0, bisect.bisect_right(self.sentence_starts, max(q.closed - 1, q.start)) - 1)
+        end = sents[last].end
+        if last + 1 < len(sents) and sents[last].end <= q.closed + 1 and "\n" not in self.text[q.closed : sents[last + 1].start]:
+            end = sents[last + 1].end  # the sentence ended at the closing mark: read its tail
+        return sents[first].start, end
+
+    def _outside(self, start: int, end: int) -> list["Token"]:
+        lo = bisect.bisect_left(self.token_starts, start)
+        hi = bisect.bisect_left(self.token_starts, end)
+        tokens = []
+        for tok in self.doc[lo:hi]:
+            if tok.is_space or any(a <= tok.idx < b for a, b in self.inside):
+                continue
+            tokens.append(tok)
+        return tokens
+
+    def _speaker(self, q: QuoteSpan) -> _Who:
+        start, end = self._region(q)
+        outside = self._outside(start, end)
+        channel = self._according_to(outside)
+        verbs = [t for t in outside if t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ in {"VERB", "AUX", "NOUN"}]
+        verbs.sort(key=lambda t: _distance(t.idx, q))
+        for verb in verbs:
+            who = self._subject_of(verb, q)
+            if who is not None:
+                return _Who(who.name, who.is_person, who.channel or channel)
+        # No speech verb: the subject of the clause the quotation sits in ("Wang blamed
+        # the US's "misperceptions"") speaks, if it names someone.
+        roots = [t for t in outside if t.dep_ == "ROOT"]
+        for root in sorted(roots, key=lambda t: _distance(t.idx, q)):
+            who = self._subject_of(root, q, named_only=True)
+            if who is not None:
+                return _Who(who.name, who.is_person, who.channel or channel)
+        return _Who(None, False, channel)
+
+    def _subject_of(self, verb: "Token", q: QuoteSpan, named_only: bool = False) -> _Who | None:
+        """Who does ``verb`` (a speech verb or the clause's root) report?"""
+        node = verb
+        for _ in range(4):
+            subjects = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"} and not self._quoted(c)]
+            if node.lemma_.lower() == "quote":
+                objects = [c for c in node.children if c.dep_ in {"dobj", "obj"} and not self._quoted(c)]
+                if objects:
+                    who = self._resolve(objects[0], q)
+                    via = self._resolve(subjects[0], q) if subjects else None
+                    channel = (via.channel or via.name) if via else None
+                    return _Who(who.name, who.is_person, channel) if who.name else _Who(None, False, channel)
+            if subjects:
+                who = self._resolve(subjects[0], q)
+                if named_only and (who.name is None or not who.is_person and who.channel is None and not self._is_entity(who.name)):
+                    return None
+                if who.name is None and who.channel is None:
+                    return None
+                return who
+            if node.dep_ in {"xcomp", "advcl", "conj", "ccomp", "relcl", "acl"} and node.head is not node:
+                if node.dep_ == "relcl" and node.head.pos_ in {"PROPN", "NOUN"}:
+                    return self._resolve(node.head, q)
+                node = node.head
+                continue
+            break
+        return None
+
+    def _is_entity(self, name: str) -> bool:
+        return name.lower() in self.aliases
+
+    def _quoted(self, tok: "Token") -> bool:
+        return any(a <= tok.idx < b for a, b in self.inside)
+
+    def _resolve(self, head: "Token", q: QuoteSpan) -> _Who:
+        """A subject token to a speaker: a named entity, a role, a pronoun or a channel."""
+        low = head.lower_
+        if low in _PERSON_PRONOUNS:
+            return _Who(self._nearest_person(q.opened), True)
+        if low in {"who", "that"} and head.head.dep_ == "relcl":
+            return self._resolve(head.head.head, q)
+        if low in _OTHER_PRONOUNS:
+            if self.previous is not None and self._near(self.previous[0].opened, q.opened):
+                return self.previous[1]
+            return _Who(None, False)
+        phrase = self._noun_phrase(head)
+        entity = self._entity_in(phrase, head)
+        if entity is not None:
+            return _Who(entity.name, entity.type == "PERSON")
+        if head.lower_ in CHANNEL_NOUNS or head.lemma_.lower() in CHANNEL_NOUNS:
+            return _Who(None, False, phrase)
+        if head.pos_ in {"NOUN", "PROPN"}:
+            return _Who(phrase, False)
+        return _Who(None, False)
+
+    def _noun_phrase(self, head: "Token") -> str:
+        """The subject's words up to its head noun, without a leading determiner."""
+        left = [t for t in head.subtree if t.i <= head.i and not self._quoted(t)]
+        while left and (left[0].dep_ in {"det", "punct"} and left[0].lower_ not in {"one"}):
+            left.pop(0)
+        if not left:
+            return head.text
+        return self.doc[left[0].i : head.i + 1].text
+
+    def _entity_in(self, phrase: str, head: "Token") -> Entity | None:
+        """The entity a subject names: by its spaCy mention, else by alias or role."""
+        for ent in self.doc.ents:
+            if ent.start <= head.i < ent.end or (ent.end == head.i + 1):
+                found = self.aliases.get(fold_name(strip_honorifics(ent.text))) or self.aliases.get(ent.text.lower())
+                if found is not None:
+                    return found
+        candidates = [phrase, strip_honorifics(phrase), head.text]
+        for text in candidates:
+            low = text.lower().replace("\u2019", "'")
+            for key in (low, "the " + low, fold_name(text)):
+                if key in self.aliases:
+                    return self.aliases[key]
+        # "the Chinese President": try without the nationality, keep it if unambiguous.
+        if head.pos_ == "NOUN" or head.is_title:
+            words = [t for t in head.subtree if t.i <= head.i and t.ent_type_ not in {"NORP", "GPE"} and t.dep_ != "det"]
+            if words:
+                key = " ".join(t.lower_ for t in words)
+                return self.aliases.get(key) or self.aliases.get("the " + key)
+        return None
+
+    def _nearest_person(self, offset: int) -> str | None:
+        floor = self._paragraph_floor(offset)
+        best = None
+        for at, name in self.people:
+            if floor <= at < offset:
+                best = name
+        return best
+
+    def _paragraph_floor(self, offset: int) -> int:
+        """Start of the paragraph before the one holding ``offset``."""
+        k = bisect.bisect_right(self.paragraph_starts, offset) - 1
+        return self.paragraph_starts[max(0, k - 1)]
+
+    def _near(self, earlier: int, offset: int) -> bool:
+        return self._paragraph_floor(offset) <= earlier < offset
+
+    def _continues_previous(self, q: QuoteSpan) -> bool:
+        """A quotation with no attribution right after an attributed one continues it."""
+        if self.previous is None or not self._near(self.previous[0].opened, q.opened):
+            return False
+        k = bisect.bisect_right(self.paragraph_starts, q.opened) - 1
+        paragraph = self.text[self.paragraph_starts[k] : q.opened].strip()
+        return paragraph == ""
+
+    def _according_to(self, outside: Sequence["Token"]) -> str | None:
+        """ "according to CCTV" / "in a statement" / "told Reuters" as a channel."""
+        for tok in outside:
+            if tok.lower_ == "according" and tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "to":
+                objects = [c for c in self.doc[tok.i + 1].children if c.dep_ == "pobj"]
+                if objects:
+                    obj = objects[0]
+                    for ent in self.doc.ents:
+                        if ent.start <= obj.i < ent.end and ent.label_ in {"ORG", "GPE", "PERSON"}:
+                            return ent.text
+                    return self._noun_phrase(obj)
+        for tok in outside:
+            if tok.lower_ == "in" and tok.head.lemma_.lower() in SPEECH_LEMMAS:
+                objects = [c for c in tok.children if c.dep_ == "pobj" and c.lemma_.lower() in CHANNEL_NOUNS]
+                if objects:
+                    return self.doc[objects[0].left_edge.i : objects[0].i + 1].text
+        return None
+
+    def _person_subjects(self) -> list[tuple[int, str]]:
+        """Named people who act as subjects, and people named after "according to"."""
+        out = []
+        for ent in self.doc.ents:
+            root = ent.root
+            role = root.dep_
+            if role in {"nsubj", "nsubjpass", "appos"} or (role == "pobj" and root.head.lower_ == "to" and root.head.i > 0 and self.doc[root.head.i - 1].lower_ == "according"):
+                found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
+                if found is not None and found.type == "PERSON":
+                    out.append((ent.start_char, found.name))
+            # "Wang Yi who warned": the relative pronoun's clause makes the name a subject.
+            if any(c.dep_ == "relcl" for c in root.children):
+                found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
+                if found is not None and found.type == "PERSON":
+                    out.append((ent.start_char, found.name))
+        for tok in self.doc:  # roles as subjects: "the secretary also said"
+            if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ == "NOUN":
+                entity = self._entity_in(self._noun_phrase(tok), tok)
+                if entity is not None and entity.type == "PERSON":
+                    out.append((tok.idx, entity.name))
+        return sorted(out)
+
+
+def _distance(offset: int, q: QuoteSpan) -> int:
+    if offset < q.opened:
+        return q.opened - offset
+    return max(0, offset - q.closed)
+
+
+# ---------------------------------------------------------------------------- step 3
+
+
+def fold_quote(text: str) -> str:
+    """Matching form of quoted words: accents, case, punctuation, spelling variants folded.
+
+    British "-ise/-our" spellings become American and a plural "s" is dropped, so
+    "stabilising China-US relations" and "stabilizing China-U.S. relation" fold alike.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"(?<=\w)\.(?=\w)", "", text)  # U.S. -> US
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"[^\w\s]", " ", text)
+    words = []
+    for word in text.split():
+        word = re.sub(r"(?<=\w{2})is(e|ed|es|ing|ation|ations)$", r"iz\1", word)
+        word = re.sub(r"(?<=\w{2})our$", "or", word)
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
+def find_quotes(parsed: Sequence["ParsedArticle"], entities: Sequence[Entity]) -> tuple[Quote, ...]:
+    """Quotations of the cluster, the same statement grouped across sources.
+
+    Groups are ordered by number of sources, then first appearance. Every variant's
+    text equals its source's text at each of its spans. Never raises on well-formed
+    parses.
+    """
+    aliases = alias_index(entities)
+    order = {p.id: i for i, p in enumerate(parsed)}
+    quotes = [q for p in parsed for q in attribute_quotes(p, aliases)]
+    person_names = {e.name for e in entities if e.type == "PERSON"}
+    groups = _group(quotes, person_names)
+    name_words = {w for e in entities for form in (e.name, *e.aliases) for w in fold_quote(form).split()}
+    texts = {p.id: p.article.text for p in parsed}
+    built = [_build_quote(g, texts, order, name_words) for g in groups]
+    built.sort(key=lambda item: (-len(item[1]), item[2]))
+    return tuple(q for q, _, _ in built)
+
+
+def _group(quotes: Sequence[AttributedQuote], person_names: set[str]) -> list[list[AttributedQuote]]:
+    """Union long quotations that say the same thing; attach short ones to the best group."""
+    folded = [fold_quote(q.text) for q in quotes]
+    long_ids = [i for i, q in enumerate(quotes) if len(folded[i].split()) >= 4]
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for x, i in enumerate(long_ids):
+        for j in long_ids[x + 1 :]:
+            if _compatible(quotes[i], quotes[j], person_names) and _same_statement(folded[i], folded[j]):
+                parent[find(i)] = find(j)
+    for i, q in enumerate(quotes):
+        if i in long_ids or not folded[i]:
+            continue
+        pattern = re.compile(r"\b" + re.escape(folded[i]) + r"\b")
+        hosts = [
+            j for j in long_ids
+            if pattern.search(folded[j]) and _compatible(q, quotes[j], person_names, strict=True)
+        ]
+        hosts += [
+            j for j in range(len(quotes))
+            if j != i and j not in long_ids and folded[j] == folded[i] and _compatible(q, quotes[j], person_names, strict=True)
+        ]
+        if hosts:
+            best = max(hosts, key=lambda j: (quotes[j].speaker == q.speaker, -j))
+            parent[find(i)] = find(best)
+    members: dict[int, list[AttributedQuote]] = {}
+    for i, q in enumerate(quotes):
+        members.setdefault(find(i), []).append(q)
+    return list(members.values())
+
+
+def _same_statement(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    shared = _content(short) & _content(long)
+    if len(shared) < 3 or len(shared) < 0.5 * len(_content(short)):
+        return False
+    return fuzz.partial_ratio(short, long) >= 85 or fuzz.token_set_ratio(short, long) >= 85
+
+
+def _content(folded: str) -> set[str]:
+    return {w for w in folded.split() if w not in _STOP and len(w) > 1}
+
+
+def _compatible(a: AttributedQuote, b: AttributedQuote, person_names: set[str], strict: bool = False) -> bool:
+    """Same speaker, or one unknown; an institution may carry a person's words, but two
+    different named people never share a quotation (``strict`` also refuses an
+    institution against a person, for one- or two-word quotes that match too easily)."""
+    if a.speaker is None or b.speaker is None or a.speaker == b.speaker:
+        return True
+    a_person = a.speaker in person_names
+    b_person = b.speaker in person_names
+    if a_person and b_person:
+        return False
+    return not strict
+
+
+def _build_quote(
+    members: Sequence[AttributedQuote], texts: Mapping[str, str], order: Mapping[str, int], name_words: set[str]
+) -> tuple[Quote, tuple[str, ...], tuple[int, int]]:
+    ordered = sorted(members, key=lambda q: (order.get(q.span.source, 0), q.span.start))
+    by_text: dict[str, list[AttributedQuote]] = {}
+    for q in ordered:
+        by_text.setdefault(re.sub(r"\s+", " ", q.text), []).append(q)
+    variants = []
+    for same in by_text.values():
+        sources = tuple(dict.fromkeys(q.span.source for q in same))
+        variants.append(QuoteVariant(same[0].text, sources, tuple(q.span for q in same)))
+    # A wording that several outlets print leads; then the fullest, then the earliest.
+    variants.sort(key=lambda v: (-len(v.sources), -len(v.text)))
+    speaker, channel = _group_speaker(ordered)
+    all_sources = tuple(dict.fromkeys(q.span.source for q in ordered))
+    paraphrased = _paraphrased_in(ordered, texts, name_words)
+    first = (order.get(ordered[0].span.source, 0), ordered[0].span.start)
+    return Quote(speaker, tuple(variants), paraphrased, channel), all_sources, first
+
+
+def _group_speaker(members: Sequence[AttributedQuote]) -> tuple[str | None, str | None]:
+    """A named person if any member has one (the most frequent), else the most frequent
+    speaker; an institution beside a person, or a medium, becomes the channel."""
+    people = Counter(q.speaker for q in members if q.speaker and q.speaker_is_person)
+    others = Counter(q.speaker for q in members if q.speaker and not q.speaker_is_person)
+    channels = Counter(q.channel for q in members if q.channel)
+    if people:
+        speaker: str | None = people.most_common(1)[0][0]
+        channel = channels.most_common(1)[0][0] if channels else (others.most_common(1)[0][0] if others else None)
+    else:
+        speaker = others.most_common(1)[0][0] if others else None
+        channel = channels.most_common(1)[0][0] if channels else None
+    return speaker, channel
+
+
+def _paraphrased_in(members: Sequence[AttributedQuote], texts: Mapping[str, str], name_words: set[str]) -> tuple[str, ...]:
+    """Sources carrying four consecutive words of the quotation, three of them content
+    words other than names, outside the group's own full (4+ word) quotations."""
+    windows = set()
+    for q in members:
+        words = fold_quote(q.text).split()
+        for k in range(len(words) - 3):
+            window = words[k : k + 4]
+            if sum(1 for w in window if w not in _STOP and w not in name_words and len(w) > 2) >= 3:
+                windows.add(" ".join(window))
+    if not windows:
+        return ()
+    blanked: dict[str, list[tuple[int, int]]] = {}
+    for q in members:
+        if q.words >= 4:
+            blanked.setdefault(q.span.source, []).append((q.span.start, q.span.end))
+    out = []
+    for source, text in texts.items():
+        cuts = sorted(blanked.get(source, []))
+        pieces, at = [], 0
+        for start, end in cuts:
+            pieces.append(text[at:start])
+            at = max(at, end)
+        pieces.append(text[at:])
+        folded = " | ".join(fold_quote(piece) for piece in pieces)
+        padded = f" {folded} "
+        if any(f" {w} " in padded for w in windows):
+            out.append(source)
+    return tuple(out)
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

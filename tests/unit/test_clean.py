@@ -1,0 +1,97 @@
+"""The cleaner: each kind of boilerplate, metadata in the text, offsets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from newsweave.clean import clean_article, clean_text, detect_title
+from newsweave.model import Article
+
+PARA = "The talks lasted nearly six hours, officials said on Sunday."
+
+
+def test_signup_blurb_and_template_residue_go_to_removed() -> None:
+    raw = (
+        " date 2023-06-19 For free real time breaking news alerts sent straight to your inbox sign up to our "
+        "breaking news emails Please enter a valid email address SIGN UP Read our privacy notice\n\n"
+        "Breaking News email {{ #verifyErrors }} {{ message }} {{ /verifyErrors }}\n\n" + PARA
+    )
+    result = clean_text(raw)
+    assert result.text == PARA
+    assert result.published == dt.date(2023, 6, 19)
+    assert any("valid email address" in r for r in result.removed)
+    assert any("{{ #verifyErrors }}" in r for r in result.removed)
+
+
+def test_dateline_becomes_metadata() -> None:
+    result = clean_text("June 19 (UPI) -- U.S. Secretary of State Antony Blinken met Xi Jinping on Monday.")
+    assert result.text.startswith("U.S. Secretary of State")
+    assert result.dateline == (6, 19, None)
+    assert result.agency == "UPI"
+    assert "June 19 (UPI) --" in result.removed
+
+
+def test_dateline_with_year_sets_published() -> None:
+    article = clean_article(Article(id="a", text="WASHINGTON, March 3, 2021 (Reuters) - " + PARA))
+    assert article.published == dt.date(2021, 3, 3)
+    assert article.text == PARA
+
+
+def test_glued_advertisement_is_stripped_not_the_paragraph() -> None:
+    result = clean_text('Xi hailed the summit, which he said was "very good." Advertisement')
+    assert result.text == 'Xi hailed the summit, which he said was "very good."'
+    assert result.removed == ("Advertisement",)
+
+
+def test_captions_with_credits_are_removed_whole() -> None:
+    raw = (
+        "US Secretary of State Antony Blinken meets Chinese President Xi Jinping in Beijing (Pool via AP)\n\n"
+        + PARA
+        + "\n\nBlinken's meeting with Xi capped two days of talks. Leah Millis / AFP \u2013 Getty Images\n\n"
+        "Leaders met in Beijing on Monday. Photo courtesy Chinese Foreign Ministry/Twitter"
+    )
+    result = clean_text(raw)
+    assert result.text == PARA
+    assert len(result.removed) == 3
+
+
+def test_credit_glued_to_a_long_paragraph_strips_only_the_credit() -> None:
+    body = " ".join([PARA] * 4) + ' "We will meet again," he said.'
+    result = clean_text(body + " (AP Photo/Andy Wong)")
+    assert result.text == body
+    assert result.removed == ("(AP Photo/Andy Wong)",)
+
+
+def test_contributor_and_prompt_lines() -> None:
+    raw = PARA + "\n\nEvelyn Cheng, CNBC, murphy zhao and abigail williams contributed.\n\nRead more: Why talks failed\n\nReporting by Jane Doe; Editing by John Roe"
+    result = clean_text(raw)
+    assert result.text == PARA
+    assert len(result.removed) == 3
+
+
+def test_guillemets_become_curly_quotes_one_for_one() -> None:
+    raw = "Talks were described as \u00abfrank\u00bb and \u00abconstructive.\u00bb"
+    result = clean_text(raw)
+    assert result.text == "Talks were described as \u201cfrank\u201d and \u201cconstructive.\u201d"
+    assert len(result.text) == len(raw)
+
+
+def test_offsets_map_back_to_raw() -> None:
+    raw = "Headline here\n\n\u200bJune 19 (UPI) -- Some  text\u00a0with a zero\u200bwidth space.\n\nSecond paragraph."
+    result = clean_text(raw)
+    for clean_start, raw_start, length in result.pieces:
+        piece = result.text[clean_start : clean_start + length]
+        assert piece.replace(" ", "") == raw[raw_start : raw_start + length].replace("\u00a0", "").replace(" ", "")
+    k = result.text.index("Second")
+    assert raw[result.raw_offset(k) :].startswith("Second")
+
+
+def test_detect_title_only_for_headline_like_first_lines() -> None:
+    title, rest = detect_title("Blinken Meets with China's Xi Jinping in Beijing\n\n" + PARA)
+    assert title == "Blinken Meets with China's Xi Jinping in Beijing" and rest == PARA
+    assert detect_title(PARA + "\n\n" + PARA) == (None, PARA + "\n\n" + PARA)
+
+
+def test_quotes_and_real_text_survive() -> None:
+    raw = '"I hope that, through this visit, you will make more positive contributions," he said.\n\n' + PARA
+    assert clean_text(raw).text == raw
