@@ -4,8 +4,8 @@ Works on the story's :class:`~newsweave.similarity.SentenceIndex`.
 
 *Consensus*: a sentence and, in each other source, its most similar sentence
 above :data:`ALIGN_THRESHOLD` form a group; groups are taken greedily by
-support (most sources first). A sentence leads at most one group and none
-once it is a member of another; the leader's text is the item's text and
+support (most sources first); a group whose members all sit in one earlier
+group, and whose leader says what that group's leader says, is dropped. The leader's text is the item's text and
 every member contributes a span.
 Near-identical copies of one wire story count as one origin: a group
 supported only by copies of each other is not consensus.
@@ -40,11 +40,11 @@ DETAIL_LABELS = frozenset(
 @dataclass(frozen=True)
 class AlignConfig:
     threshold: float = ALIGN_THRESHOLD
-    max_consensus: int = 20
+    max_consensus: int = 40
     exclusive_share: float = 0.3  # at most this share of a source's sentences (and at least 3)
     min_novelty: float = 2.5  # with a new name or number
     min_novelty_words_only: float = 4.0  # new content words alone must weigh more
-    copy_threshold: float = 0.9  # sources this similar overall are copies of one wire story
+    copy_threshold: float = 0.8  # sources this similar overall are copies of one wire story
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold < 1:
@@ -59,14 +59,23 @@ def _folded(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def copy_groups(parsed: Sequence[ParsedArticle], index: SentenceIndex, threshold: float) -> dict[str, str]:
-    """Map each source to the first source it is a near-identical copy of (itself if none)."""
+def _shingles(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = _folded(text).split()
+    return {tuple(words[k : k + size]) for k in range(max(len(words) - size + 1, 1))}
+
+
+def copy_groups(parsed: Sequence[ParsedArticle], threshold: float) -> dict[str, str]:
+    """Map each source to the first source it is a near-identical copy of (itself if none).
+
+    Two texts are copies when most word 3-grams of the shorter one occur in
+    the other: wire stories re-published with a changed headline or a line cut.
+    """
     origin = {p.id: p.id for p in parsed}
-    sentence_sets = {p.id: {_folded(s.text) for s in p.sentences} for p in parsed}
+    shingles = {p.id: _shingles(p.article.text) for p in parsed}
     ids = [p.id for p in parsed]
     for k, a in enumerate(ids):
         for b in ids[:k]:
-            sa, sb = sentence_sets[a], sentence_sets[b]
+            sa, sb = shingles[a], shingles[b]
             if sa and sb and len(sa & sb) / min(len(sa), len(sb)) >= threshold:
                 origin[a] = origin[b]
                 break
@@ -75,7 +84,7 @@ def copy_groups(parsed: Sequence[ParsedArticle], index: SentenceIndex, threshold
 
 def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config: AlignConfig = AlignConfig()) -> tuple[BriefItem, ...]:
     """Content that two or more independent sources carry, with every source's span."""
-    origin = copy_groups(parsed, index, config.copy_threshold)
+    origin = copy_groups(parsed, config.copy_threshold)
     n = len(index.sentences)
     candidates = []
     for i in range(n):
@@ -88,16 +97,20 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
     candidates.sort(reverse=True)
     used: set[int] = set()
     group_of: dict[int, int] = {}
+    pivots: list[int] = []
     items: list[tuple[int, int, BriefItem]] = []
     for _, _, _, i, matches in candidates:
-        # A sentence already in a group does not lead another; members may be
-        # shared, since one sentence often carries two facts that two groups need.
-        if i in used:
-            continue
+        # Members may be shared (one sentence often carries two facts that two
+        # groups need), but a group that only restates an earlier one is dropped.
         members = [i] + [j for j, _ in matches.values()]
         earlier = {group_of[m] for m in members[1:] if m in group_of}
-        if len(earlier) == 1 and all(m in group_of for m in members[1:]):
-            continue  # a restatement of one group already taken
+        if (
+            len(earlier) == 1
+            and all(m in group_of for m in members[1:])
+            and index.similarity(i, pivots[earlier.pop()]) >= config.threshold
+        ):
+            continue  # a restatement of a group already taken
+        pivots.append(i)
         used.update(members)
         for m in members:
             group_of.setdefault(m, len(items))

@@ -29,7 +29,8 @@ def read_json_object(path: Path, what: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as err:
-        raise InputError(f"cannot read {what} {str(path)!r}: {err.strerror or err}", str(path)) from err
+        reason = err.strerror or str(err)
+        raise InputError(f"cannot read {what} {str(path)!r}: {reason}", str(path)) from err
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(f"{what} {str(path)!r} is not valid JSON: {err}", str(path)) from err
     if not isinstance(data, dict):
@@ -74,8 +75,12 @@ def score_table(score: GoldScore, title: str) -> Table:
 
 @eval_app.command("gold")
 def gold_command(
-    gold_path: Path = typer.Argument(..., metavar="GOLD.json", help="Hand annotation of the cluster."),
-    brief_path: Path = typer.Argument(..., metavar="BRIEF.json", help="The brief, as `--format json` prints it."),
+    gold_path: Path = typer.Argument(
+        ..., metavar="GOLD.json", help="Hand annotation of the cluster."
+    ),
+    brief_path: Path = typer.Argument(
+        ..., metavar="BRIEF.json", help="The brief, as `brief --format json` prints it."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """Score BRIEF.json against GOLD.json (see docs: gold-format.md)."""

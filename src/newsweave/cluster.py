@@ -69,7 +69,9 @@ _FIGURE_SKIP = frozenset({"percent", "am", "pm", "p", "a", "of", "and", "or", "t
 _VECTOR_TERMS = 80  # an article's vector keeps its strongest terms: less noise, faster
 _CENTROID_TERMS = 300  # a story's centroid keeps its strongest terms
 _INDEX_TERMS = 12  # an article posts its strongest terms to the candidate index
-_HASH_BITS = 22  # document frequencies live in a fixed table of hashed terms
+_HASH_BITS = 22
+NAME_BOOST = float(__import__("os").environ.get("NB", "1"))
+FIGURE_BOOST = float(__import__("os").environ.get("FB", "1"))  # document frequencies live in a fixed table of hashed terms
 
 
 def _stem(word: str) -> str:
@@ -131,6 +133,12 @@ def article_features(article: Article) -> ArticleFeatures:
         for number, word in _FIGURE.findall(article.text)
         if word not in _FIGURE_SKIP and not (len(number) == 4 and number.startswith(("19", "20")))
     )
+    # Names and figures also enter the vector, as their own terms: they are
+    # what tells one event from another of the same kind.
+    for name in names:
+        terms["@" + name] += NAME_BOOST
+    for number, word in figures:
+        terms[f"#{number} {word}"] += FIGURE_BOOST
     return ArticleFeatures(
         id=article.id,
         terms=dict(terms),

@@ -194,6 +194,8 @@ def attribute_quotes(parsed: "ParsedArticle", aliases: Mapping[str, Entity]) -> 
         attributed = reader.attribute(q)
         if attributed.words <= 2 and attributed.speaker is None:
             continue  # an unattributed scare quote: a word the writer holds at arm's length
+        if _title_like(attributed.text) and attributed.words <= 4:
+            continue  # a title in quotation marks names a work, nobody says it
         out.append(attributed)
     return out
 
@@ -233,13 +235,21 @@ class _SentenceReader:
         self.inside = [(q.opened, q.closed + 1) for q in spans]
         self.people = self._person_subjects()  # (offset, name) of named people as subjects
         self.previous: tuple[QuoteSpan, _Who] | None = None
+        self.reported: dict[int, _Who | None] = {}  # quotation -> the subject it reports
 
     # -- the quotation's sentence and the words outside quotation marks
     def attribute(self, q: QuoteSpan) -> AttributedQuote:
         words = self.text[q.start : q.end]
         who = self._speaker(q)
-        if who.name is None and who.channel is None and self._continues_previous(q):
-            who = self.previous[1]  # type: ignore[index]
+        reported = self._reported_subject(q)
+        if who.name is None and who.channel is None:
+            if self._continues_previous(q) or (reported is not None and self._reports_same(q, reported)):
+                # The quoted statement goes on: `X said in a statement. Blinken "stressed
+                # ..."` then `The secretary also "reiterated ..."` is still X's statement.
+                who = self.previous[1]  # type: ignore[index]
+            elif reported is not None:
+                who = reported
+        self.reported[q.opened] = reported
         if who.name is not None and who.is_person:
             self.people.append((q.start, who.name))
             self.people.sort()
@@ -256,8 +266,9 @@ class _SentenceReader:
         first = max(0, bisect.bisect_right(self.sentence_starts, q.opened) - 1)
         last = max(0, bisect.bisect_right(self.sentence_starts, max(q.closed - 1, q.start)) - 1)
         end = sents[last].end
-        if last + 1 < len(sents) and sents[last].end <= q.closed + 1 and "\n" not in self.text[q.closed : sents[last + 1].start]:
-            end = sents[last + 1].end  # the sentence ended at the closing mark: read its tail
+        tail_follows = self.text[q.start : q.end].rstrip().endswith(",")
+        if tail_follows and last + 1 < len(sents) and sents[last].end <= q.closed + 1 and "\n" not in self.text[q.closed : sents[last + 1].start]:
+            end = sents[last + 1].end  # `"...," Mr Xi said.` split after the mark: read its tail
         return sents[first].start, end
 
     def _outside(self, start: int, end: int) -> list["Token"]:
@@ -282,7 +293,7 @@ class _SentenceReader:
                 return _Who(who.name, who.is_person, who.channel or channel)
         # No speech verb: the subject of the clause the quotation sits in ("Wang blamed
         # the US's "misperceptions"") speaks, if it names someone.
-        roots = [t for t in outside if t.dep_ == "ROOT"]
+        roots = [t for t in outside if t.dep_ == "ROOT"] if self._in_main_clause(q) else []
         for root in sorted(roots, key=lambda t: _distance(t.idx, q)):
             who = self._subject_of(root, q, named_only=True)
             if who is not None:
@@ -290,10 +301,19 @@ class _SentenceReader:
         return _Who(None, False, channel)
 
     def _subject_of(self, verb: "Token", q: QuoteSpan, named_only: bool = False) -> _Who | None:
-        """Who does ``verb`` (a speech verb or the clause's root) report?"""
+        """Who does ``verb`` (a speech verb or the clause's root) report?
+
+        A passive verb reports its agent ("was confirmed by officials"); a participle
+        ("adding", "saying") borrows the subject of the clause it hangs on, but only a
+        subject that names someone, so "both parties must choose ..., adding" climbs on
+        to "He said"."""
         node = verb
-        for _ in range(4):
-            subjects = [c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"} and not self._quoted(c)]
+        climbed = False
+        for _ in range(5):
+            if any(c.dep_ == "nsubjpass" for c in node.children):
+                agents = [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+                return self._resolve(agents[0], q) if agents else None
+            subjects = [c for c in node.children if c.dep_ == "nsubj" and not self._quoted(c)]
             if node.lemma_.lower() == "quote":
                 objects = [c for c in node.children if c.dep_ in {"dobj", "obj"} and not self._quoted(c)]
                 if objects:
@@ -303,18 +323,59 @@ class _SentenceReader:
                     return _Who(who.name, who.is_person, channel) if who.name else _Who(None, False, channel)
             if subjects:
                 who = self._resolve(subjects[0], q)
-                if named_only and (who.name is None or not who.is_person and who.channel is None and not self._is_entity(who.name)):
+                named = who.name is not None and (who.is_person or self._is_entity(who.name))
+                if (named_only or climbed) and not named and who.channel is None:
+                    if climbed and node.dep_ in _CLIMB and node.head is not node:
+                        node = node.head
+                        continue
                     return None
                 if who.name is None and who.channel is None:
                     return None
                 return who
-            if node.dep_ in {"xcomp", "advcl", "conj", "ccomp", "relcl", "acl"} and node.head is not node:
+            if node.dep_ in _CLIMB and node.head is not node:
                 if node.dep_ == "relcl" and node.head.pos_ in {"PROPN", "NOUN"}:
                     return self._resolve(node.head, q)
                 node = node.head
+                climbed = True
                 continue
             break
         return None
+
+    def _reported_subject(self, q: QuoteSpan) -> _Who | None:
+        """ `Blinken "stressed the importance ..."`: a quotation that opens with a verb
+        whose subject stands right before it reports that subject's words or deeds."""
+        k = bisect.bisect_left(self.token_starts, q.start)
+        if k >= len(self.doc) or self.doc[k].pos_ not in {"VERB", "AUX"}:
+            return None
+        subjects = [c for c in self.doc[k].children if c.dep_ == "nsubj" and not self._quoted(c)]
+        if not subjects:
+            return None
+        who = self._resolve(subjects[0], q)
+        return who if who.name is not None and (who.is_person or self._is_entity(who.name)) else None
+
+    def _reports_same(self, q: QuoteSpan, reported: _Who) -> bool:
+        """Did the previous quotation, close by, report the same subject for someone else?"""
+        if self.previous is None or not self._near(self.previous[0].opened, q.opened):
+            return False
+        before = self.reported.get(self.previous[0].opened)
+        return before is not None and before.name == reported.name and self.previous[1].name != reported.name
+
+    def _in_main_clause(self, q: QuoteSpan) -> bool:
+        """Is the quotation an argument of its clause rather than inside a prepositional
+        phrase ("after "candid talks" with Qin" reports no one's words)?"""
+        k = bisect.bisect_left(self.token_starts, q.start)
+        if k >= len(self.doc):
+            return False
+        node = self.doc[k]
+        for _ in range(40):
+            if not self._quoted(node) and node.pos_ in {"VERB", "AUX"}:
+                return True  # reached the clause outside the quotation
+            if node.dep_ == "pobj" and not self._quoted(node.head):
+                return False  # the quotation is the object of a preposition outside it
+            if node.head is node:
+                return True
+            node = node.head
+        return True
 
     def _is_entity(self, name: str) -> bool:
         return name.lower() in self.aliases
@@ -326,17 +387,30 @@ class _SentenceReader:
         """A subject token to a speaker: a named entity, a role, a pronoun or a channel."""
         low = head.lower_
         if low in _PERSON_PRONOUNS:
-            return _Who(self._nearest_person(q.opened), True)
-        if low in {"who", "that"} and head.head.dep_ == "relcl":
-            return self._resolve(head.head.head, q)
+            return _Who(self._nearest_person(min(head.idx, q.opened)), True)
+        if low in {"who", "which", "that"} and head.head.dep_ == "relcl":
+            modified = head.head.head
+            if low == "which" or modified.pos_ not in {"PROPN", "NOUN"}:
+                return _Who(None, False)
+            return self._resolve(modified, q)
         if low in _OTHER_PRONOUNS:
             if self.previous is not None and self._near(self.previous[0].opened, q.opened):
                 return self.previous[1]
             return _Who(None, False)
+        if head.ent_type_ != "PERSON":  # "A spokesman for the DNC, Brad Woodhouse, said"
+            for tok in head.subtree:
+                if tok.dep_ == "appos" and tok.ent_type_ == "PERSON" and tok is not head and not self._quoted(tok):
+                    return self._resolve(tok, q)
         phrase = self._noun_phrase(head)
         entity = self._entity_in(phrase, head)
         if entity is not None:
             return _Who(entity.name, entity.type == "PERSON")
+        if _is_epithet(head):
+            # "The Arizona Republican said": a definite epithet refers back to the
+            # person just named (not a spokesman, who speaks for someone else).
+            person = self._nearest_person(min(head.idx, q.opened))
+            if person is not None:
+                return _Who(person, True)
         if head.lower_ in CHANNEL_NOUNS or head.lemma_.lower() in CHANNEL_NOUNS:
             return _Who(None, False, phrase)
         if head.pos_ in {"NOUN", "PROPN"}:
@@ -346,11 +420,17 @@ class _SentenceReader:
     def _noun_phrase(self, head: "Token") -> str:
         """The subject's words up to its head noun, without a leading determiner."""
         left = [t for t in head.subtree if t.i <= head.i and not self._quoted(t)]
-        while left and (left[0].dep_ in {"det", "punct"} and left[0].lower_ not in {"one"}):
+        while left and (left[0].is_punct or left[0].lower_ in {"the", "a", "an", "this", "that"}):
             left.pop(0)
         if not left:
             return head.text
-        return self.doc[left[0].i : head.i + 1].text
+        end = head.i + 1
+        # "ministry of foreign affairs": keep a following "of" phrase, nothing longer.
+        for child in head.rights:
+            if child.dep_ == "prep" and child.lower_ == "of" and not self._quoted(child):
+                end = max(end, child.right_edge.i + 1)
+            break
+        return self.doc[left[0].i : end].text
 
     def _entity_in(self, phrase: str, head: "Token") -> Entity | None:
         """The entity a subject names: by its spaCy mention, else by alias or role."""
@@ -394,8 +474,11 @@ class _SentenceReader:
         if self.previous is None or not self._near(self.previous[0].opened, q.opened):
             return False
         k = bisect.bisect_right(self.paragraph_starts, q.opened) - 1
-        paragraph = self.text[self.paragraph_starts[k] : q.opened].strip()
-        return paragraph == ""
+        if not self.text[self.paragraph_starts[k] : q.opened].strip():
+            return True
+        # `"...," Mr. Steele said. "Well, ...?"`: a sentence that is all quotation.
+        start, end = self._region(q)
+        return not any(t.is_alpha for t in self._outside(start, end))
 
     def _according_to(self, outside: Sequence["Token"]) -> str | None:
         """ "according to CCTV" / "in a statement" / "told Reuters" as a channel."""
@@ -436,6 +519,28 @@ class _SentenceReader:
                 if entity is not None and entity.type == "PERSON":
                     out.append((tok.idx, entity.name))
         return sorted(out)
+
+
+_EPITHET_HEADS = frozenset(
+    """republican democrat senator president secretary minister governor congressman
+    congresswoman lawmaker chairman chairwoman leader premier chancellor mayor candidate
+    nominee veteran star actor singer player coach""".split()
+)
+
+
+def _is_epithet(head: "Token") -> bool:
+    determiners = [c.lower_ for c in head.children if c.dep_ == "det"]
+    return determiners == ["the"] and head.lower_ in _EPITHET_HEADS
+
+
+def _title_like(text: str) -> bool:
+    """ "Fox News Sunday", "This Week": a short all-capitalised name of a show or work."""
+    words = re.findall(r"[\w']+", text)
+    small = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"}
+    return 0 < len(words) <= 5 and all(w[0].isupper() or w in small or w[0].isdigit() for w in words) and not text.rstrip().endswith((".", "?", "!"))
+
+
+_CLIMB = frozenset({"xcomp", "advcl", "conj", "ccomp", "relcl", "acl"})
 
 
 def _distance(offset: int, q: QuoteSpan) -> int:
@@ -510,14 +615,15 @@ def _group(quotes: Sequence[AttributedQuote], person_names: set[str]) -> list[li
         pattern = re.compile(r"\b" + re.escape(folded[i]) + r"\b")
         hosts = [
             j for j in long_ids
-            if pattern.search(folded[j]) and _compatible(q, quotes[j], person_names, strict=True)
+            if pattern.search(folded[j]) and _compatible(q, quotes[j], person_names, strict=q.words <= 2)
         ]
         hosts += [
             j for j in range(len(quotes))
             if j != i and j not in long_ids and folded[j] == folded[i] and _compatible(q, quotes[j], person_names, strict=True)
         ]
         if hosts:
-            best = max(hosts, key=lambda j: (quotes[j].speaker == q.speaker, -j))
+            # A full quotation hosts a fragment of itself before an equal fragment does.
+            best = max(hosts, key=lambda j: (j in long_ids, quotes[j].speaker == q.speaker, -j))
             parent[find(i)] = find(best)
     members: dict[int, list[AttributedQuote]] = {}
     for i, q in enumerate(quotes):

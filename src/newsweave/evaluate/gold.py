@@ -166,7 +166,11 @@ def _max_matching(edges: Sequence[Sequence[int]]) -> int:
 
 
 def conflict_matches(gold: JsonDict, brief_conflict: JsonDict) -> bool:
-    """The table's rule: 2+ brief values, a gold keyword in its text, 2+ gold values matched distinctly."""
+    """The table's rule for one pair.
+
+    The brief conflict has 2+ values, its text carries a gold keyword, and 2+
+    gold values are each matched by a distinct brief value.
+    """
     brief_values = list(brief_conflict.get("values") or ())
     if len(brief_values) < 2:
         return False
@@ -231,7 +235,8 @@ def timeline_matches(gold: JsonDict, entry: JsonDict) -> bool:
 
 def consensus_matches(gold: JsonDict, item: JsonDict) -> bool:
     keywords = gold.get("keywords") or ()
-    enough = len(set(item.get("sources") or ())) >= int(gold.get("min_sources", DEFAULT_MIN_SOURCES))
+    needed = int(gold.get("min_sources", DEFAULT_MIN_SOURCES))
+    enough = len(set(item.get("sources") or ())) >= needed
     return enough and all(contains(item.get("text") or "", k) for k in keywords)
 
 
@@ -280,7 +285,9 @@ def brief_texts(brief: JsonDict) -> Iterator[str]:
 
 def boilerplate_leaks(gold: JsonDict, brief: JsonDict) -> tuple[str, ...]:
     folded = [fold(t) for t in brief_texts(brief)]
-    return tuple(b for b in gold.get("boilerplate") or () if fold(b) and any(fold(b) in t for t in folded))
+    return tuple(
+        b for b in gold.get("boilerplate") or () if fold(b) and any(fold(b) in t for t in folded)
+    )
 
 
 def _iso_day(value: object) -> str | None:
@@ -394,7 +401,15 @@ def _section_score(
     )
 
 
-def _score_conflicts(gold: JsonDict, brief: JsonDict) -> tuple[SectionScore | None, SectionScore, float | None, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class _ConflictScores:
+    hard: SectionScore | None  # None when the gold has no conflict that counts
+    soft: SectionScore
+    precision: float | None
+    false_positives: tuple[str, ...]
+
+
+def _score_conflicts(gold: JsonDict, brief: JsonDict) -> _ConflictScores:
     gold_conflicts = list(gold.get("conflicts") or ())
     brief_conflicts = list(brief.get("conflicts") or ())
     found = [any(conflict_matches(g, b) for b in brief_conflicts) for g in gold_conflicts]
@@ -409,16 +424,23 @@ def _score_conflicts(gold: JsonDict, brief: JsonDict) -> tuple[SectionScore | No
             tuple(c for c, i in zip(ids, indices) if not found[i]),
         )
 
-    unmatched = [b for b in brief_conflicts if not any(conflict_matches(g, b) for g in gold_conflicts)]
+    unmatched = [
+        b for b in brief_conflicts if not any(conflict_matches(g, b) for g in gold_conflicts)
+    ]
     precision = (
         (len(brief_conflicts) - len(unmatched)) / len(brief_conflicts) if brief_conflicts else None
     )
-    hard_score = part("conflicts", hard) if hard else None
-    fps = tuple(str(b.get("about") or "") for b in unmatched)
-    return hard_score, part("soft_conflicts", soft), precision, fps
+    return _ConflictScores(
+        hard=part("conflicts", hard) if hard else None,
+        soft=part("soft_conflicts", soft),
+        precision=precision,
+        false_positives=tuple(str(b.get("about") or "") for b in unmatched),
+    )
 
 
-def _score_quotes(gold: JsonDict, brief: JsonDict) -> tuple[SectionScore, tuple[tuple[str, float], ...]]:
+def _score_quotes(
+    gold: JsonDict, brief: JsonDict
+) -> tuple[SectionScore, tuple[tuple[str, float], ...]]:
     gold_quotes = list(gold.get("quotes") or ())
     quotes = list(brief.get("quotes") or ())
     found, coverage = [], []
@@ -435,7 +457,10 @@ def _score_quotes(gold: JsonDict, brief: JsonDict) -> tuple[SectionScore, tuple[
 def _score_simple(gold: JsonDict, brief: JsonDict) -> list[SectionScore]:
     checks = {
         "timeline": (brief.get("timeline") or (), timeline_matches),
-        "consensus": ([*(brief.get("consensus") or ()), *(brief.get("summary") or ())], consensus_matches),
+        "consensus": (
+            [*(brief.get("consensus") or ()), *(brief.get("summary") or ())],
+            consensus_matches,
+        ),
         "exclusive": (brief.get("exclusive") or (), exclusive_matches),
         "entities": (brief.get("entities") or (), entity_matches),
     }
@@ -459,8 +484,8 @@ def _score_dates(gold: JsonDict, brief: JsonDict) -> tuple[DateCheck, ...]:
 
 def score_brief(gold: JsonDict, brief: JsonDict) -> GoldScore:
     """Score a brief's JSON object against a gold annotation, per gold-format.md."""
-    conflicts, soft, precision, fps = _score_conflicts(gold, brief)
-    sections: list[SectionScore] = [conflicts] if conflicts else []
+    conflicts = _score_conflicts(gold, brief)
+    sections: list[SectionScore] = [conflicts.hard] if conflicts.hard else []
     quote_coverage: tuple[tuple[str, float], ...] = ()
     if gold.get("quotes"):
         quotes, quote_coverage = _score_quotes(gold, brief)
@@ -469,9 +494,9 @@ def score_brief(gold: JsonDict, brief: JsonDict) -> GoldScore:
     event_date = gold.get("event_date")
     return GoldScore(
         sections=tuple(sorted(sections, key=lambda s: SECTIONS.index(s.name))),
-        soft_conflicts=soft,
-        conflict_precision=precision,
-        conflict_false_positives=fps,
+        soft_conflicts=conflicts.soft,
+        conflict_precision=conflicts.precision,
+        conflict_false_positives=conflicts.false_positives,
         quote_source_coverage=(
             sum(c for _, c in quote_coverage) / len(quote_coverage) if quote_coverage else None
         ),

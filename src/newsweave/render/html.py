@@ -12,6 +12,7 @@ every text from a source reaches the page escaped.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -92,7 +93,9 @@ class _ItemRegistry:
         self.marks: dict[str, list[tuple[int, int, str]]] = {}
         self._count = 0
 
-    def add(self, text: str, sources: Sequence[str], spans: Sequence[Span], extra: str = "") -> ViewItem:
+    def add(
+        self, text: str, sources: Sequence[str], spans: Sequence[Span], extra: str = ""
+    ) -> ViewItem:
         item_id = f"it-{self._count}"
         self._count += 1
         for span in spans:
@@ -199,6 +202,12 @@ def _view(brief: Brief) -> dict[str, object]:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    # Compiling the template costs far more than rendering it: do it once.
+    return _environment().get_template(TEMPLATE_NAME)
+
+
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -212,5 +221,4 @@ def _environment() -> jinja2.Environment:
 
 def render_html(brief: Brief) -> str:
     """Return the brief as one self-contained HTML page (inline CSS and script)."""
-    template = _environment().get_template(TEMPLATE_NAME)
-    return template.render(**_view(brief))
+    return _template().render(**_view(brief))

@@ -1,0 +1,359 @@
+"""Timeline: dated happenings, resolved to calendar dates and merged across sources.
+
+An analysis stage after ``nlp`` (``nlp -> timeline -> brief``). It owns finding
+date expressions ("on Sunday", "Monday morning", "last November", "in
+February", "June 19", "late last year", "in 2019"), resolving relative ones
+against each source's publication date (or the story's date when a source has
+none), attaching a printed clock time ("4:30 p.m. local time") to the
+happening it times, and merging the same happening reported by several
+sources.
+
+Resolution rules, each as precise as the words allow:
+
+- a weekday is the most recent such day on or before the anchor (0-6 days back);
+- a month without a year is the most recent such month on or before the
+  anchor's month ("last November" in June 2023 is 2022-11);
+- "last year"/"late last year" is the anchor's year minus one, "earlier this
+  year" the anchor's year;
+- plans are not happenings: an expression governed by a future or modal verb
+  ("could pave the way for a November meeting", "will travel on Friday") or
+  phrased as the future ("later this year", "in the coming months", "next
+  week") is left out, because a timeline of what happened must not show a
+  plan as an event, and a plan's date is rarely more than a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+from newsweave.model import Span, TimelineEntry
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from newsweave.nlp import ParsedArticle
+
+__all__ = ["build_timeline", "resolve_weekday", "resolve_month", "dated_expressions"]
+
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+# Absolute dates first; ``_scan`` never lets two expressions overlap.
+_FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b(?![:.]?\d)")
+_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
+_ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")
+# A bare month name needs a cue before it: "May" is also a verb and a name.
+_MONTH_ONLY = re.compile(
+    rf"\b(?P<cue>(?:in|since|until|till|by|during|from|last|this|early|late|mid-?|earlier in|later in|before|after|of|through)\s+(?:early\s+|late\s+|mid-?)?)"
+    rf"(?P<month>{_MONTH})\b(?!\s+[0-3]?\d\b)(?!\s+(?:19|20)\d\d)"
+)
+_ADJ_MONTH = re.compile(rf"\b(?:a|an|the)\s+(?P<month>{_MONTH})\s+(?=[a-z])")  # "a November meeting"
+_WEEKDAY_EXPR = re.compile(
+    rf"\b(?P<cue>last|this|next|past|on|early|late|earlier on|later on)?\s*(?P<weekday>{_WEEKDAY})(?P<plural>s)?\b"
+    r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
+)
+_YEAR_EXPR = re.compile(
+    r"\b(?P<cue>in|since|until|by|during|from|of|early|late|mid-?|before|after|through)\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"
+)
+_RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
+_RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|today|tonight|this morning|this afternoon|this evening)\b", re.I)
+_CLOCK = re.compile(
+    r"\b(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
+    r"(?:\s+(?P<zone>local time|[A-Z]{2,4}T|ET|PT|CT|GMT|UTC))?",
+    re.I,
+)
+_NAME_FILLERS = frozenset({"the", "of", "mr", "mrs", "ms", "dr", "and", "for"})
+_FUTURE_AUX = frozenset({"will", "wo", "'ll", "shall", "could", "would", "may", "might", "should"})
+_FUTURE_VERBS = frozenset({"expect", "plan", "hope", "schedule", "intend", "aim", "set", "propose", "pave"})
+_FUTURE_WORDS = re.compile(r"\b(?:next|coming|upcoming|later this|later next)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DatedExpression:
+    """A date expression of one sentence, resolved."""
+
+    start: int
+    end: int
+    date: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    text: str
+
+
+# --- resolution ----------------------------------------------------------------
+
+def resolve_weekday(weekday: int, anchor: dt.date, forward: bool = False) -> dt.date:
+    """The most recent ``weekday`` (0 = Monday) on or before ``anchor``; with ``forward``, on or after."""
+    if forward:
+        return anchor + dt.timedelta(days=(weekday - anchor.weekday()) % 7)
+    return anchor - dt.timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def resolve_month(month: int, anchor: dt.date, last: bool = False) -> tuple[int, int]:
+    """(year, month) of the most recent ``month`` on or before the anchor's month.
+
+    ``last`` ("last November") means strictly before: a June story's "last
+    June" is the previous year's.
+    """
+    if month < anchor.month or (month == anchor.month and not last):
+        return anchor.year, month
+    return anchor.year - 1, month
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NAMES[name.lower().rstrip(".")]
+
+
+def _day_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _year_for(month: int, day: int, anchor: dt.date | None) -> int | None:
+    """The year of a printed "June 19": the anchor's, unless that lies well after the anchor."""
+    if anchor is None:
+        return None
+    try:
+        candidate = dt.date(anchor.year, month, day)
+    except ValueError:
+        return None
+    return anchor.year - 1 if candidate > anchor + dt.timedelta(days=31) else anchor.year
+
+
+# --- finding expressions -------------------------------------------------------
+
+def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression]:
+    """Every date expression of ``text`` that resolves against ``anchor`` (may be None)."""
+    found: list[DatedExpression] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, date: str | None) -> None:
+        if date is None or any(not (end <= s or start >= e) for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(DatedExpression(start, end, date, text[start:end]))
+
+    for m in _ISO_DATE.finditer(text):
+        add(m.start(), m.end(), _day_date(int(m["year"]), int(m["month"]), int(m["day"])))
+    for pattern in (_FULL_DATE, _DAY_MONTH):
+        for m in pattern.finditer(text):
+            month, day = _month_number(m["month"]), int(m["day"])
+            year = int(m["year"]) if m["year"] else _year_for(month, day, anchor)
+            add(m.start(), m.end(), _day_date(year, month, day) if year else None)
+    for m in _MONTH_YEAR.finditer(text):
+        add(m.start(), m.end(), f"{int(m['year']):04d}-{_month_number(m['month']):02d}")
+    for pattern in (_MONTH_ONLY, _ADJ_MONTH):
+        for m in pattern.finditer(text):
+            if anchor is None:
+                continue
+            cue = (m.groupdict().get("cue") or "").strip().lower()
+            year, month = resolve_month(_month_number(m["month"]), anchor, last=cue.startswith("last"))
+            add(m.start("month"), m.end(), f"{year:04d}-{month:02d}")
+    for m in _WEEKDAY_EXPR.finditer(text):
+        if anchor is None or m["plural"] or (m["cue"] or "").lower() in ("next", "this"):
+            continue  # "Mondays" is a habit; "next Monday" a plan; "this Monday" is ambiguous
+        weekday = _WEEKDAY_NAMES.index(m["weekday"].lower())
+        day = resolve_weekday(weekday, anchor)
+        if (m["cue"] or "").lower() in ("last", "past") and day == anchor:
+            day -= dt.timedelta(days=7)
+        add(m.start("weekday"), m.end(), day.isoformat())
+    for m in _YEAR_EXPR.finditer(text):
+        add(m.start("year"), m.end(), m["year"])
+    for m in _RELATIVE_YEAR.finditer(text):
+        phrase = m["phrase"].lower()
+        if anchor is None or phrase.startswith("later"):
+            continue
+        add(m.start(), m.end(), str(anchor.year - 1 if "last" in phrase else anchor.year))
+    for m in _RELATIVE_DAY.finditer(text):
+        if anchor is None:
+            continue
+        phrase = m["phrase"].lower()
+        day = anchor - dt.timedelta(days=1) if phrase in ("yesterday", "last night") else anchor
+        add(m.start(), m.end(), day.isoformat())
+    return sorted(found, key=lambda e: e.start)
+
+
+def _clock_time(sentence: str) -> str | None:
+    """The clock time printed in a sentence, local time preferred over a foreign zone."""
+    best: tuple[int, str] | None = None
+    for m in _CLOCK.finditer(sentence):
+        hour = int(m["h"]) % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
+        value = f"{hour:02d}:{int(m['m'] or 0):02d}"
+        zone = (m["zone"] or "").lower()
+        rank = 0 if zone == "local time" else 1 if not zone else 2
+        if best is None or rank < best[0]:
+            best = (rank, value)
+    return best[1] if best else None
+
+
+def _is_plan(doc: "Doc | None", start: int, end: int, sentence_text: str, expr_text: str) -> bool:
+    """Whether the expression dates a plan rather than a happening."""
+    if _FUTURE_WORDS.search(expr_text):
+        return True
+    if doc is None:
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    token: Token = span.root
+    for _ in range(8):  # climb to the governing verb
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            break
+        token = token.head
+    return _verb_is_future(token)
+
+
+def _verb_is_future(verb: "Token") -> bool:
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in verb.children):
+            return True
+        if verb.lemma_.lower() in _FUTURE_VERBS and verb.dep_ != "ROOT":
+            return True
+        if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _FUTURE_VERBS:
+            return True
+        if verb.dep_ not in ("xcomp", "conj", "advcl", "relcl", "acl") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
+
+
+# --- entries ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    date: str
+    time: str | None
+    span: Span  # the sentence
+    text: str
+    terms: frozenset[str]
+    names: frozenset[str]
+
+
+def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candidate]:
+    text = parsed.article.text
+    doc = parsed.doc
+    out: list[_Candidate] = []
+    last_day: tuple[int, str] | None = None  # (sentence index, date) of the last dated sentence
+    for index, sentence in enumerate(parsed.sentences):
+        terms = frozenset(parsed.terms[index]) if index < len(parsed.terms) else frozenset()
+        names = _names(parsed, sentence.start, sentence.end)
+        clock = _clock_time(sentence.text)
+        dates = []
+        for expr in dated_expressions(sentence.text, anchor):
+            start, end = sentence.start + expr.start, sentence.start + expr.end
+            if _is_plan(doc, start, end, sentence.text, expr.text):
+                continue
+            dates.append(expr.date)
+        if not dates and clock is not None and last_day is not None and index - last_day[0] <= 2:
+            dates = [last_day[1]]  # "got underway shortly after 4:30 p.m." belongs to the day just named
+        for date in dict.fromkeys(dates):
+            time = clock if len(date) == 10 else None
+            out.append(_Candidate(date, time, sentence.span, text[sentence.start:sentence.end], terms, names))
+        days = [d for d in dates if len(d) == 10]
+        if days:
+            last_day = (index, days[-1])
+    return out
+
+
+def _names(parsed: "ParsedArticle", start: int, end: int) -> frozenset[str]:
+    """Words of the people, organisations and places a sentence names ("qin", "gang")."""
+    out = set()
+    for mention in parsed.mentions:
+        if start <= mention.span.start < end and mention.label in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT"):
+            words = re.findall(r"[A-Za-z][A-Za-z-]+", mention.text)
+            out.update(w.lower() for w in words if w.lower() not in _NAME_FILLERS)
+    return frozenset(out)
+
+
+def _similarity(a: _Candidate, b: _Candidate, weight: Mapping[str, float]) -> float:
+    """How surely two candidates report one happening: 0 unless same date and compatible times."""
+    if a.date != b.date or (a.time and b.time and a.time != b.time):
+        return 0.0
+    if a.names and b.names and not (a.names & b.names):
+        return 0.0
+    shared = (a.terms | a.names) & (b.terms | b.names)
+    wa = sum(weight.get(t, 1.0) for t in a.terms | a.names)
+    wb = sum(weight.get(t, 1.0) for t in b.terms | b.names)
+    if not wa or not wb:
+        return 0.0
+    return sum(weight.get(t, 1.0) for t in shared) / math.sqrt(wa * wb)
+
+
+# Mean similarity a candidate needs to join a group; no member may fall below the floor.
+MERGE_MIN = 0.25
+MERGE_FLOOR = 0.12
+
+
+def _group(candidates: Sequence[_Candidate], weight: Mapping[str, float]) -> list[list[_Candidate]]:
+    """Average-linkage grouping of candidates that report the same happening."""
+    groups: list[list[_Candidate]] = []
+    for candidate in candidates:
+        best, best_score = None, 0.0
+        for group in groups:
+            if candidate.span in [m.span for m in group]:
+                continue  # one sentence, two dates: two happenings
+            scores = [_similarity(candidate, m, weight) for m in group]
+            if min(scores) < MERGE_FLOOR:
+                continue
+            score = sum(scores) / len(scores)
+            if score > best_score:
+                best, best_score = group, score
+        if best is not None and best_score >= MERGE_MIN:
+            best.append(candidate)
+        else:
+            groups.append([candidate])
+    return groups
+
+
+def build_timeline(
+    parsed: Sequence["ParsedArticle"],
+    published: Mapping[str, dt.date | None],
+    event_date: dt.date | None,
+) -> tuple[TimelineEntry, ...]:
+    """Dated happenings of all sources, merged across sources, sorted by date then time.
+
+    A source's relative dates resolve against ``published[source]``, or
+    ``event_date`` when the source has none; with neither, only dates that
+    print their year are kept. Each entry's text is the sentence of its
+    first span.
+    """
+    candidates: list[_Candidate] = []
+    for article in parsed:
+        anchor = published.get(article.id) or event_date
+        candidates.extend(_candidates(article, anchor))
+    df: Counter[str] = Counter()
+    for c in candidates:
+        df.update(c.terms | c.names)
+    n = max(1, len(candidates))
+    weight = {t: math.log(1 + n / k) for t, k in df.items()}
+    entries = [_entry(group) for group in _group(candidates, weight)]
+    return tuple(sorted(entries, key=lambda e: (e.date, e.time or "", e.text)))
+
+
+def _entry(group: Sequence[_Candidate]) -> TimelineEntry:
+    first = min(group, key=lambda c: (c.time is None, len(c.text)))
+    ordered = [first] + [c for c in group if c is not first]
+    time = next((c.time for c in ordered if c.time), None)
+    return TimelineEntry(
+        date=first.date,
+        time=time,
+        text=first.text,
+        sources=tuple(dict.fromkeys(c.span.source for c in ordered)),
+        spans=tuple(c.span for c in ordered),
+    )

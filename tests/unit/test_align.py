@@ -1,0 +1,71 @@
+"""Consensus and exclusive alignment on small real-sentence stories."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.align import AlignConfig, find_consensus, find_exclusive
+from newsweave.errors import ConfigError
+from newsweave.model import Article
+from newsweave.nlp import parse_articles
+from newsweave.similarity import build_index
+
+A = (
+    "An earthquake of magnitude 6.1 struck the coast of northern Chile on Tuesday, officials said. "
+    "At least 12 people were killed when buildings collapsed in the port city of Iquique. "
+    "The president declared a state of emergency in the region."
+)
+B = (
+    "A magnitude 6.1 earthquake hit northern Chile's coast on Tuesday. "
+    "Collapsed buildings killed at least 12 people in Iquique, a port city, rescuers said. "
+    "Mining company Codelco said its copper mines were undamaged."
+)
+C = (
+    "Chile's president declared a state of emergency in the north after Tuesday's earthquake. "
+    "The quake, of magnitude 6.1, was felt as far away as La Paz in Bolivia."
+)
+
+
+@pytest.fixture(scope="module")
+def story():
+    parsed = parse_articles([Article(id="a", text=A), Article(id="b", text=B), Article(id="c", text=C)])
+    return parsed, build_index(parsed)
+
+
+def test_consensus_groups_the_same_fact_across_sources(story) -> None:
+    parsed, index = story
+    items = find_consensus(parsed, index)
+    texts = [i.text for i in items]
+    killed = next(i for i in items if "12 people" in i.text)
+    assert set(killed.sources) == {"a", "b"}
+    assert len(killed.spans) == len(killed.sources)
+    assert any("emergency" in t for t in texts)
+    for item in items:
+        first = item.spans[0]
+        assert parsed[[p.id for p in parsed].index(first.source)].article.text[first.start : first.end] == item.text
+
+
+def test_exclusive_finds_details_no_other_source_has(story) -> None:
+    parsed, index = story
+    items = find_exclusive(parsed, index)
+    by_source = {i.sources[0]: i.text for i in items if len(i.sources) == 1}
+    assert "Codelco" in by_source.get("b", "")
+    assert "La Paz" in by_source.get("c", "")
+    assert not any("12 people" in i.text for i in items)
+
+
+def test_a_single_source_has_no_exclusive_and_no_consensus() -> None:
+    parsed = parse_articles([Article(id="a", text=A)])
+    index = build_index(parsed)
+    assert find_consensus(parsed, index) == ()
+    assert find_exclusive(parsed, index) == ()
+
+
+def test_wire_copies_are_one_origin() -> None:
+    parsed = parse_articles([Article(id="a", text=A), Article(id="a2", text=A.replace("officials said", "police said"))])
+    assert find_consensus(parsed, build_index(parsed)) == ()
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ConfigError):
+        AlignConfig(threshold=1.5)
