@@ -152,6 +152,15 @@ def _heads_match(a: Fact, b: Fact) -> bool:
     return ha in b.about_terms or hb in a.about_terms
 
 
+def _complement(fact: Fact) -> str | None:
+    """The noun after "of" that says which head it is ("extension of | tax cuts")."""
+    if not fact.about_terms:
+        return None
+    head = re.escape(fact.about_terms[0][:5])
+    m = re.search(rf"\b{head}\w*\s+of\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|their\s+|its\s+)?([a-z]+)", fact.about, re.I)
+    return m.group(1).lower().rstrip("s") if m else None
+
+
 def _clash(a: set[str], b: set[str], group: frozenset[str], canonical: Mapping[str, str] | None = None) -> bool:
     """Each side names something of ``group`` (people, days) that the other does not mention.
 
@@ -169,6 +178,9 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
     """Similarity of what two facts measure, 0 when they are surely different things."""
     if a.kind != b.kind or a.unit != b.unit or not _heads_match(a, b):
         return 0.0
+    ca, cb = _complement(a), _complement(b)
+    if ca and cb and ca != cb:
+        return 0.0  # "extension of tax cuts" and "extension of unemployment insurance"
     ta, tb = set(a.about_terms), set(b.about_terms)
     if _clash(ta, tb, lexicon.person_words, lexicon.person_names) or _clash(ta, tb, _WEEKDAYS):
         return 0.0
@@ -267,8 +279,32 @@ def _about(group: Sequence[Fact], lexicon: _Lexicon) -> str:
     return f"{_KIND_NOUNS.get(kind, kind)}: {central.about or ' '.join(central.about_terms[:6])}"
 
 
+def _disagree(classes: Mapping[tuple[float, str], list[Fact]], printed: Mapping[str, set[tuple[str, str | None, float]]]) -> bool:
+    """Some source prints one value and nowhere the other.
+
+    A source that prints both values itself ("six months on Parris Island and
+    six years in the reserves") shows they measure two things, not that the
+    sources disagree.
+    """
+    keys = list(classes)
+    for i, ka in enumerate(keys):
+        for kb in keys[i + 1:]:
+            fa, fb = classes[ka][0], classes[kb][0]
+            key_a = (fa.kind, fa.unit, ka[0])
+            key_b = (fb.kind, fb.unit, kb[0])
+            only_a = {f.span.source for f in classes[ka] if key_b not in printed.get(f.span.source, set())}
+            only_b = {f.span.source for f in classes[kb] if key_a not in printed.get(f.span.source, set())}
+            if only_a and only_b and (only_a - only_b) and (only_b - only_a):
+                return True
+    return False
+
+
 def _conflict_of(
-    group: Sequence[Fact], texts: Mapping[str, str], by_sentence: Mapping[Span, list[Fact]], lexicon: _Lexicon
+    group: Sequence[Fact],
+    texts: Mapping[str, str],
+    by_sentence: Mapping[Span, list[Fact]],
+    printed: Mapping[str, set[tuple[str, str | None, float]]],
+    lexicon: _Lexicon,
 ) -> Conflict | None:
     sources = {f.span.source for f in group}
     if len(sources) < 2:
@@ -286,7 +322,7 @@ def _conflict_of(
         {f.span.source for f in ca} - {f.span.source for f in cb}
         for ka, ca in classes.items() for kb, cb in classes.items() if ka != kb
     )
-    if not cross_source:
+    if not cross_source or not _disagree(classes, printed):
         return None
     values = []
     for key in sorted(classes, key=lambda k: (k[0], k[1])):
@@ -395,11 +431,14 @@ def find_conflicts(
     lexicon = _lexicon(comparable, parsed)
     texts = _texts(parsed)
     by_sentence: dict[Span, list[Fact]] = defaultdict(list)
+    printed: dict[str, set[tuple[str, str | None, float]]] = defaultdict(set)
     for fact in facts:
         by_sentence[fact.sentence].append(fact)
+        if fact.value is not None:
+            printed[fact.span.source].add((fact.kind, fact.unit, round(fact.value, 6)))
     conflicts = []
     for group in _groups(comparable, lexicon):
-        conflict = _conflict_of(group, texts, by_sentence, lexicon)
+        conflict = _conflict_of(group, texts, by_sentence, printed, lexicon)
         if conflict is not None and (include_soft or not conflict.soft):
             conflicts.append(conflict)
     conflicts.sort(key=lambda c: c.soft)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from newsweave.entities import alias_index, fold_name, strip_honorifics
+from newsweave.entities import ROLE_HEADS, alias_index, fold_name, strip_honorifics
 from newsweave.model import Entity, Quote, QuoteVariant, Span
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ SPEECH_LEMMAS = frozenset(
 CHANNEL_NOUNS = frozenset(
     """reading readout statement report editorial transcript release communique communiqué
     media broadcaster television tv agency newspaper paper outlet footage video interview
-    post tweet letter memo document briefing account website broadcast outlet""".split()
+    post tweet letter memo document briefing account website broadcast e-mail email
+    filing lawsuit complaint ruling order opinion decision""".split()
 )
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "which", "who"})
@@ -293,7 +294,9 @@ class _SentenceReader:
                 return _Who(who.name, who.is_person, who.channel or channel)
         # No speech verb: the subject of the clause the quotation sits in ("Wang blamed
         # the US's "misperceptions"") speaks, if it names someone.
-        roots = [t for t in outside if t.dep_ == "ROOT"] if self._in_main_clause(q) else []
+        # Only when no speech verb is there at all: "a letter, which stated" must not
+        # fall back to whoever received the letter.
+        roots = [t for t in outside if t.dep_ == "ROOT"] if not verbs and self._in_main_clause(q) else []
         for root in sorted(roots, key=lambda t: _distance(t.idx, q)):
             who = self._subject_of(root, q, named_only=True)
             if who is not None:
@@ -390,6 +393,8 @@ class _SentenceReader:
             return _Who(self._nearest_person(min(head.idx, q.opened)), True)
         if low in {"who", "which", "that"} and head.head.dep_ == "relcl":
             modified = head.head.head
+            if modified.lemma_.lower() in CHANNEL_NOUNS:  # "a letter ..., which stated"
+                return _Who(None, False, self._noun_phrase(modified))
             if low == "which" or modified.pos_ not in {"PROPN", "NOUN"}:
                 return _Who(None, False)
             return self._resolve(modified, q)
@@ -399,8 +404,13 @@ class _SentenceReader:
             return _Who(None, False)
         if head.ent_type_ != "PERSON":  # "A spokesman for the DNC, Brad Woodhouse, said"
             for tok in head.subtree:
-                if tok.dep_ == "appos" and tok.ent_type_ == "PERSON" and tok is not head and not self._quoted(tok):
+                if tok.dep_ != "appos" or tok is head or self._quoted(tok):
+                    continue
+                if tok.ent_type_ == "PERSON":
                     return self._resolve(tok, q)
+                if tok.pos_ == "PROPN" and tok.head is head and head.lower_ in ROLE_HEADS:
+                    who = self._resolve(tok, q)  # the name spaCy swallowed into an ORG
+                    return _Who(who.name, True) if who.name else who
         phrase = self._noun_phrase(head)
         entity = self._entity_in(phrase, head)
         if entity is not None:

@@ -147,3 +147,10 @@ def test_reading_rejects_other_schemas_and_bad_dates(brief: Brief) -> None:
         brief_from_dict({**d, "event_date": "19 June 2023"})
     with pytest.raises(ConfigError):
         brief_from_dict({**d, "summary": [{"sources": []}]})  # no text
+
+
+def test_dates_are_written_as_days(brief: Brief) -> None:
+    noon = dt.datetime(2023, 6, 19, 12, 30)
+    first = dataclasses.replace(brief.sources[0], published=noon)
+    d = brief_to_dict(dataclasses.replace(brief, event_date=noon, sources=(first,)))
+    assert d["event_date"] == "2023-06-19" and d["sources"][0]["published"] == "2023-06-19"

@@ -36,8 +36,11 @@ JsonDict = dict[str, Any]
 # --- writing ---------------------------------------------------------------
 
 
-def _iso(day: _dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
+def _iso(day: _dt.date | str | None) -> str | None:
+    """``YYYY-MM-DD``; a date-time keeps only its day, as the contract asks."""
+    if day is None:
+        return None
+    return (day if isinstance(day, str) else day.isoformat())[:10]
 
 
 def _spans(spans: Sequence[Span]) -> list[JsonDict]:
