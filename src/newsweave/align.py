@@ -41,6 +41,7 @@ DETAIL_LABELS = frozenset(
 class AlignConfig:
     threshold: float = ALIGN_THRESHOLD
     max_consensus: int = 40
+    min_covered: float = 0.3  # share of the item's term mass a supporting sentence must carry
     exclusive_share: float = 0.3  # at most this share of a source's sentences (and at least 3)
     min_novelty: float = 2.5  # with a new name or number
     min_novelty_words_only: float = 4.0  # new content words alone must weigh more
@@ -98,6 +99,7 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
     used: set[int] = set()
     group_of: dict[int, int] = {}
     pivots: list[int] = []
+    spoken: set[int] = set()  # sentences already used as an item's text
     items: list[tuple[int, int, BriefItem]] = []
     for _, _, _, i, matches in candidates:
         # Members may be shared (one sentence often carries two facts that two
@@ -114,7 +116,23 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         used.update(members)
         for m in members:
             group_of.setdefault(m, len(items))
-        sentence = index.sentences[i]
+        # The item's words must be what every listed source says: the member
+        # best covered by the others speaks for the group, and a member that
+        # does not cover enough of it is dropped (it shares only a part).
+        def mean_covered(m: int) -> float:
+            return sum(index.covered[m, o] for o in members if o != m) / (len(members) - 1)
+
+        fresh = [m for m in members if m not in spoken]
+        if not fresh:
+            continue
+        best = max(fresh, key=mean_covered)
+        # The leader keeps the word unless another member is clearly better carried.
+        speaker = i if i in fresh and mean_covered(i) >= mean_covered(best) - 0.15 else best
+        spoken.add(speaker)
+        members = [speaker] + [m for m in members if m != speaker and index.covered[speaker, m] >= config.min_covered]
+        if len({origin[index.sources[m]] for m in members}) < 2:
+            continue
+        sentence = index.sentences[speaker]
         item = BriefItem(
             text=sentence.text,
             sources=tuple(dict.fromkeys(index.sources[m] for m in members)),

@@ -275,7 +275,7 @@ def _about(group: Sequence[Fact], lexicon: _Lexicon) -> str:
         if len(days) == 1:
             subject += f" on {days[0].capitalize()}"
         return _QUESTIONS.get(kind, "the value of {x}").format(x=subject)
-    central = max(group, key=lambda f: len(f.about_terms))
+    central = max(group, key=lambda f: (sum(len(set(f.about_terms) & set(g.about_terms)) for g in group), -len(f.about)))
     return f"{_KIND_NOUNS.get(kind, kind)}: {central.about or ' '.join(central.about_terms[:6])}"
 
 
@@ -289,6 +289,8 @@ def _disagree(classes: Mapping[tuple[float, str], list[Fact]], printed: Mapping[
     keys = list(classes)
     for i, ka in enumerate(keys):
         for kb in keys[i + 1:]:
+            if ka[0] == kb[0]:
+                return True  # same number, different hedge: nothing to check
             fa, fb = classes[ka][0], classes[kb][0]
             key_a = (fa.kind, fa.unit, ka[0])
             key_b = (fb.kind, fb.unit, kb[0])

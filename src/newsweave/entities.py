@@ -284,18 +284,25 @@ def _merge_groups(groups: dict[str, _Group]) -> list[_Group]:
         for b in full[i + 1 :]:
             if _same_person(a, b):
                 union(a, b) if len(a) < len(b) else union(b, a)
-    # A one-word name joins the full name that ends (else starts) with it.
-    for key in persons:
-        if " " in key:
+    # A one-word name joins the full name that ends (else starts) with it. A word never
+    # read as a person ("DeMint" as ORG) still joins a full name ending with it, unless
+    # it is mostly read as a place.
+    for key in groups:
+        if " " in key or not full:
             continue
         ends = [f for f in full if f.split()[-1] == key]
         starts = [f for f in full if f.split()[0] == key]
-        candidates = ends or starts
+        if key in persons:
+            candidates = ends or starts
+        elif _mostly_place(groups[key]):
+            continue
+        else:
+            candidates = ends
         if candidates:
             best = max(candidates, key=lambda f: (sum(groups[f].labels.values()), len(f)))
             union(key, best)
     # An organisation or place merges into a longer form that ends with it.
-    others = [k for k in groups if k not in persons]
+    others = [k for k in groups if k not in persons and find(k) == k]
     for short in others:
         if len(short.split()) < 2:
             continue
@@ -316,6 +323,11 @@ def _person_like(group: _Group) -> bool:
         return False
     places = sum(group.labels[l] for l in ("GPE", "LOC", "FAC"))
     return group.labels["PERSON"] * 3 >= places or group.full_person
+
+
+def _mostly_place(group: _Group) -> bool:
+    places = sum(group.labels[l] for l in ("GPE", "LOC", "FAC"))
+    return places * 2 > sum(group.labels.values())
 
 
 def _same_person(a: str, b: str) -> bool:

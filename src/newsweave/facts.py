@@ -255,6 +255,9 @@ def _qualifier_before(text: str, start: int, kind: str) -> tuple[str | None, int
 
 # --- context: what a value is about --------------------------------------------
 
+# Verbs whose object measures their subject ("the talks lasted six hours").
+_MEASURE_VERBS = {"last", "take", "cost", "total", "reach", "be", "amount", "run", "span", "number",
+                  "exceed", "top", "hit", "stand", "average", "weigh", "measure", "stretch"}
 _DEMONSTRATIVES = {"those", "these", "the", "that", "this", "such"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT"}
@@ -319,10 +322,16 @@ def _subject_of(root: "Token", value_tokens: set[int]) -> _Subject:
     if dep == "pobj" and head.dep_ == "prep":
         governor = head.head
         return _Subject(governor, tuple(_clause_of(governor, value_tokens)))
-    # "Those talks lasted nearly six hours": the verb's subject.
+    # "Those talks lasted nearly six hours": a measuring verb measures its subject;
+    # any other verb ("Obama cut $716 billion from Medicare") is itself the subject.
     if head.pos_ in ("VERB", "AUX") and head.i != root.i:
         subjects = [c for c in head.children if c.dep_ in _SUBJECT_DEPS]
-        if subjects and subjects[0].pos_ in ("NOUN", "PROPN") and dep in ("dobj", "npadvmod", "attr", "advmod", "obj"):
+        if (
+            subjects
+            and subjects[0].pos_ in ("NOUN", "PROPN")
+            and dep in ("dobj", "npadvmod", "attr", "advmod", "obj")
+            and head.lemma_.lower() in _MEASURE_VERBS
+        ):
             noun = subjects[0]
             return _Subject(noun, tuple(_clause_of(head, value_tokens)))
         return _Subject(head, tuple(_clause_of(head, value_tokens)))
@@ -422,7 +431,9 @@ def _phrase(head: "Token", value_tokens: set[int]) -> str:
     if head.pos_ in ("VERB", "AUX"):
         parts = [head]
         for child in head.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "dobj", "prt") or (child.dep_ == "prep" and child.lower_ in ("with", "between", "to")):
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj", "prt", "neg") or (
+                child.dep_ == "prep" and child.lower_ in ("with", "between", "to", "from", "on", "for", "in", "of")
+            ):
                 parts.extend(_subtree_without(child, value_tokens))
         tokens = sorted(set(parts), key=lambda t: t.i)
     else:
@@ -434,8 +445,9 @@ def _phrase(head: "Token", value_tokens: set[int]) -> str:
 
 def _contiguous_text(tokens: Sequence["Token"]) -> str:
     out = []
-    for tok in tokens:
-        out.append(tok.text + tok.whitespace_)
+    for index, tok in enumerate(tokens):
+        adjacent = index + 1 < len(tokens) and tokens[index + 1].i == tok.i + 1
+        out.append(tok.text + (tok.whitespace_ if adjacent else " "))
     text = "".join(out).strip().strip(",;:").strip()
     text = re.sub(r"\s+", " ", text)
     return text[:160]
@@ -449,16 +461,21 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
     doc = parsed.doc
     sentences = [(s.start, s.end) for s in parsed.sentences]
     out: list[Fact] = []
-    for value in _scan_values(text):
-        if not _worth_keeping(value, text):
-            continue
+    values = [v for v in _scan_values(text) if _worth_keeping(v, text)]
+    roots = {v: _value_root(doc, v.start, v.end) for v in values} if doc is not None else {}
+    for value in values:
         qualifier, start = _qualifier_before(text, value.start, value.kind)
         sentence = _sentence_around(parsed, value.start)
         if sentence is None:
             continue
         about, terms = "", ()
         if doc is not None:
-            about, terms = _context(doc, value, sentences)
+            # Another value's phrase describes that value, not this one.
+            others = {
+                r.i for v, r in roots.items()
+                if r is not None and v is not value and sentence.start <= v.start < sentence.end
+            }
+            about, terms = _context(doc, value, sentences, others)
         out.append(
             Fact(
                 kind=value.kind,
@@ -510,12 +527,14 @@ def _sentence_around(parsed: "ParsedArticle", offset: int) -> Span | None:
     return None
 
 
-def _context(doc: "Doc", value: _Value, sentences: Sequence[tuple[int, int]]) -> tuple[str, tuple[str, ...]]:
+def _context(
+    doc: "Doc", value: _Value, sentences: Sequence[tuple[int, int]], others: set[int] = frozenset()  # type: ignore[assignment]
+) -> tuple[str, tuple[str, ...]]:
     root = _value_root(doc, value.start, value.end)
     if root is None:
         return "", ()
     span = doc.char_span(value.start, value.end, alignment_mode="expand")
-    value_tokens = {t.i for t in span} if span is not None else {root.i}
+    value_tokens = ({t.i for t in span} if span is not None else {root.i}) | (set(others) - {root.i})
     subject = _subject_of(root, value_tokens)
     in_phrase = root.dep_ == "pobj" and root.head.dep_ == "prep"
     if in_phrase:

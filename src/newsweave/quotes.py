@@ -290,13 +290,17 @@ class _SentenceReader:
         verbs.sort(key=lambda t: _distance(t.idx, q))
         for verb in verbs:
             who = self._subject_of(verb, q)
-            if who is not None:
+            if who is not None and who.name is None:
+                channel = channel or who.channel  # "a letter ..., which stated": keep looking
+            elif who is not None:
                 return _Who(who.name, who.is_person, who.channel or channel)
+        if channel is not None:
+            return _Who(None, False, channel)
         # No speech verb: the subject of the clause the quotation sits in ("Wang blamed
         # the US's "misperceptions"") speaks, if it names someone.
         # Only when no speech verb is there at all: "a letter, which stated" must not
         # fall back to whoever received the letter.
-        roots = [t for t in outside if t.dep_ == "ROOT"] if not verbs and self._in_main_clause(q) else []
+        roots = [t for t in outside if t.dep_ == "ROOT"] if self._in_main_clause(q) else []
         for root in sorted(roots, key=lambda t: _distance(t.idx, q)):
             who = self._subject_of(root, q, named_only=True)
             if who is not None:
@@ -328,14 +332,14 @@ class _SentenceReader:
                 who = self._resolve(subjects[0], q)
                 named = who.name is not None and (who.is_person or self._is_entity(who.name))
                 if (named_only or climbed) and not named and who.channel is None:
-                    if climbed and node.dep_ in _CLIMB and node.head is not node:
+                    if climbed and node.dep_ in _CLIMB and node.head.i != node.i:
                         node = node.head
                         continue
                     return None
                 if who.name is None and who.channel is None:
                     return None
                 return who
-            if node.dep_ in _CLIMB and node.head is not node:
+            if node.dep_ in _CLIMB and node.head.i != node.i:
                 if node.dep_ == "relcl" and node.head.pos_ in {"PROPN", "NOUN"}:
                     return self._resolve(node.head, q)
                 node = node.head
@@ -375,7 +379,7 @@ class _SentenceReader:
                 return True  # reached the clause outside the quotation
             if node.dep_ == "pobj" and not self._quoted(node.head):
                 return False  # the quotation is the object of a preposition outside it
-            if node.head is node:
+            if node.head.i == node.i:
                 return True
             node = node.head
         return True
@@ -408,7 +412,7 @@ class _SentenceReader:
                     continue
                 if tok.ent_type_ == "PERSON":
                     return self._resolve(tok, q)
-                if tok.pos_ == "PROPN" and tok.head is head and head.lower_ in ROLE_HEADS:
+                if tok.pos_ == "PROPN" and tok.head.i == head.i and head.lower_ in ROLE_HEADS:
                     who = self._resolve(tok, q)  # the name spaCy swallowed into an ORG
                     return _Who(who.name, True) if who.name else who
         phrase = self._noun_phrase(head)

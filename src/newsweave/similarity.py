@@ -35,6 +35,7 @@ class SentenceIndex:
     idf: dict[str, float]
     cosine: np.ndarray  # (n, n)
     containment: np.ndarray  # (n, n), symmetric: shared mass / smaller mass
+    covered: np.ndarray  # (n, n): share of sentence i's term mass that sentence j has too
 
     @property
     def source_ids(self) -> tuple[str, ...]:
@@ -96,6 +97,7 @@ def build_index(parsed: Sequence[ParsedArticle]) -> SentenceIndex:
     mass = weighted.sum(axis=1)
     smaller = np.minimum(mass[:, None], mass[None, :])
     containment = np.where(smaller > 0, shared / np.where(smaller == 0, 1.0, smaller), 0.0)
+    covered = np.where(mass[:, None] > 0, shared / np.where(mass[:, None] == 0, 1.0, mass[:, None]), 0.0)
     # Very short sentences ("He said.") contain nothing worth matching.
     short = np.array([len(t) < 3 for t in term_sets])
     containment[short, :] = 0.0
@@ -107,4 +109,5 @@ def build_index(parsed: Sequence[ParsedArticle]) -> SentenceIndex:
         idf=idf,
         cosine=cosine,
         containment=containment,
+        covered=covered,
     )
