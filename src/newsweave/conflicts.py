@@ -270,7 +270,7 @@ def _about(group: Sequence[Fact], lexicon: _Lexicon) -> str:
     heads = Counter(f.about_terms[0] for f in group if f.about_terms)
     nouns = [h for h, _ in heads.most_common() if h not in _VERB_HEADS]
     days = sorted({t for f in group for t in f.about_terms if t in _WEEKDAYS})
-    if names and nouns:
+    if names and nouns and nouns[0] in _EVENT_HEADS:
         subject = f"the {_surface(nouns[0], group)} with {' and '.join(names[:2])}"
         if len(days) == 1:
             subject += f" on {days[0].capitalize()}"

@@ -56,6 +56,9 @@ _HONORIFICS = (
     "senator", "sen", "rep", "representative", "congressman", "congresswoman", "speaker",
     "chairman", "chairwoman", "ambassador", "general", "gen", "colonel", "col", "captain",
     "capt", "lt", "sgt", "sergeant", "officer", "detective", "sheriff", "attorney general",
+    # occupations spaCy sometimes folds into a PERSON span ("Historian Alan Brinkley")
+    "historian", "economist", "analyst", "author", "writer", "journalist", "activist",
+    "lawyer", "attorney", "scientist", "researcher", "commentator", "columnist", "pastor",
 )
 _HONORIFIC_RE = re.compile(
     r"^(?:(?:%s)\.?\s+)+" % "|".join(re.escape(h) for h in sorted(_HONORIFICS, key=len, reverse=True)),

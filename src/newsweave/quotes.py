@@ -317,9 +317,16 @@ class _SentenceReader:
         node = verb
         climbed = False
         for _ in range(5):
-            if any(c.dep_ == "nsubjpass" for c in node.children):
+            passive = [c for c in node.children if c.dep_ == "nsubjpass" and not self._quoted(c)]
+            if passive:
                 agents = [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-                return self._resolve(agents[0], q) if agents else None
+                if agents:
+                    return self._resolve(agents[0], q)
+                # "Mr Xi is heard to say", "Qin was quoted as saying": the passive
+                # subject speaks, but only a named one ("the meeting was confirmed" not).
+                who = self._resolve(passive[0], q)
+                named = who.name is not None and (who.is_person or self._is_entity(who.name))
+                return who if named else None
             subjects = [c for c in node.children if c.dep_ == "nsubj" and not self._quoted(c)]
             if node.lemma_.lower() == "quote":
                 objects = [c for c in node.children if c.dep_ in {"dobj", "obj"} and not self._quoted(c)]

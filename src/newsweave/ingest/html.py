@@ -15,6 +15,28 @@ from newsweave.ingest.common import decode_bytes
 from newsweave.model import Article
 
 
+# Publication-date markup, most explicit first. trafilatura (htmldate) trusts a
+# date in the URL over these, but a URL often carries the print edition's day.
+_PUBLISHED_META = [
+    re.compile(r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate|date|dc\.date\.issued|DC\.date\.issued|sailthru\.date|parsely-pub-date)["'][^>]*content=["']([^"']+)["']""", re.I),
+    re.compile(r"""<meta[^>]+content=["']([^"']+)["'][^>]*(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate)["']""", re.I),
+    re.compile(r'"datePublished"\s*:\s*"([^"]+)"', re.I),
+]
+
+
+def published_from_markup(html: str) -> dt.date | None:
+    """The date a page declares in its publication metadata, if any."""
+    head = html[:300000]
+    for pattern in _PUBLISHED_META:
+        match = pattern.search(head)
+        if match:
+            try:
+                return dt.date.fromisoformat(match.group(1).strip()[:10])
+            except ValueError:
+                continue
+    return None
+
+
 def extract_html(html: str, name: str, url: str | None = None) -> dict[str, object]:
     """Main text and metadata of a page: text, title, url, outlet, published."""
     import trafilatura  # imported here: costly, and only HTML input needs it
@@ -39,8 +61,8 @@ def extract_html(html: str, name: str, url: str | None = None) -> dict[str, obje
     # trafilatura repeats the headline as the first line; the title field has it already.
     if title and text.startswith(title + "\n"):
         text = text[len(title) + 1 :]
-    published = None
-    if doc.date:
+    published = published_from_markup(html)
+    if published is None and doc.date:
         try:
             published = dt.date.fromisoformat(doc.date[:10])
         except ValueError:
