@@ -30,6 +30,10 @@ from newsweave.nlp import ParsedArticle
 from newsweave.similarity import SentenceIndex
 
 ALIGN_THRESHOLD = 0.3
+# Entity labels that make a sentence's detail (anchors for detail-level alignment).
+ANCHOR_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "MONEY", "QUANTITY", "PERCENT"}
+)
 # Entity labels whose text, when found in no other source, marks a new detail.
 DETAIL_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART",
@@ -42,7 +46,9 @@ class AlignConfig:
     threshold: float = ALIGN_THRESHOLD
     max_consensus: int = 40
     min_covered: float = 0.3  # share of the item's term mass a supporting sentence must carry
+    detail_threshold: float = 0.15  # topic similarity two sentences sharing a rare detail need
     exclusive_share: float = 0.3  # at most this share of a source's sentences (and at least 3)
+    max_exclusive_per_source: int = 12
     min_novelty: float = 2.5  # with a new name or number
     min_novelty_words_only: float = 4.0  # new content words alone must weigh more
     copy_threshold: float = 0.8  # sources this similar overall are copies of one wire story
@@ -141,8 +147,108 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         items.append((len({origin[s] for s in item.sources}), sentence.index, item))
         if len(items) >= config.max_consensus:
             break
+    for item in detail_consensus(parsed, index, [item for _, _, item in items], origin, spoken, config):
+        if len(items) >= config.max_consensus:
+            break
+        items.append((len({origin[s] for s in item.sources}), 10_000, item))
     items.sort(key=lambda t: (-t[0], t[1]))
     return tuple(item for _, _, item in items)
+
+
+def sentence_anchors(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[set[str]]:
+    """Distinctive details of each indexed sentence: names and measured values
+    (folded entity text) and rare content terms, for detail-level alignment."""
+    anchors: list[set[str]] = [set() for _ in index.sentences]
+    position = {(s.source, s.index): k for k, s in enumerate(index.sentences)}
+    for p in parsed:
+        starts = [s.start for s in p.sentences]
+        for mention in p.mentions:
+            if mention.label not in ANCHOR_LABELS:
+                continue
+            k = max((n for n, st in enumerate(starts) if st <= mention.span.start), default=0)
+            key = _folded(mention.text).removeprefix("the ")
+            if len(key) >= 3 and (p.id, k) in position:
+                anchors[position[(p.id, k)]].add(key)
+    df: dict[str, int] = {}
+    for terms in index.terms:
+        for term in terms:
+            df[term] = df.get(term, 0) + 1
+    rare = max(3, len(index.sentences) // 25)
+    for k, terms in enumerate(index.terms):
+        anchors[k].update(f"~{t}" for t in terms if df[t] <= rare and len(t) >= 4 and t.isalpha())
+    return anchors
+
+
+def detail_consensus(
+    parsed: Sequence[ParsedArticle],
+    index: SentenceIndex,
+    taken: Sequence[BriefItem],
+    origin: dict[str, str],
+    spoken: set[int],
+    config: AlignConfig,
+) -> list[BriefItem]:
+    """Facts that sources word differently but anchor on the same rare detail.
+
+    Two sentences from independent sources that share a distinctive name,
+    value or rare term and are on the same topic (similarity at least
+    ``detail_threshold``) state one fact: "a charitable contribution to Smiles
+    for Life" and "disguised as donations to Smiles for Life". Details that an
+    item already carries are skipped.
+    """
+    anchors = sentence_anchors(parsed, index)
+    by_anchor: dict[str, list[int]] = {}
+    for k, keys in enumerate(anchors):
+        for key in keys:
+            by_anchor.setdefault(key, []).append(k)
+    shown = " ".join(_folded(item.text) for item in taken)
+    used = set(spoken)
+    speakers = list(spoken)
+    found: list[tuple[float, BriefItem]] = []
+    for key, sentences in sorted(by_anchor.items()):
+        if len({origin[index.sources[k]] for k in sentences}) < 2:
+            continue
+        if len(sentences) > max(4, len(index.sentences) // 10):
+            continue  # the story's protagonists are everywhere: not a detail
+        if not key.startswith("~") and key in shown:
+            continue
+        best: tuple[float, int, int] | None = None
+        for a in sentences:
+            for b in sentences:
+                if origin[index.sources[a]] == origin[index.sources[b]] or a in used:
+                    continue
+                score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
+                if score >= config.detail_threshold and (best is None or score > best[0]):
+                    best = (score, a, b)
+        if best is None:
+            continue
+        score, a, _ = best
+        members = [a]
+        for source in dict.fromkeys(index.sources[k] for k in sentences):
+            if source == index.sources[a]:
+                continue
+            options = [k for k in sentences if index.sources[k] == source]
+            partner = max(options, key=lambda k: index.similarity(a, k))
+            if index.similarity(a, partner) + 0.05 * len(anchors[a] & anchors[partner]) >= config.detail_threshold:
+                members.append(partner)
+        if len({origin[index.sources[m]] for m in members}) < 2 or _folded(index.sentences[a].text) in shown:
+            continue
+        if any(index.similarity(a, t) >= config.threshold for t in speakers):
+            continue  # says what an item already says
+        used.add(a)
+        speakers.append(a)
+        shown += " " + _folded(index.sentences[a].text)
+        found.append(
+            (
+                score,
+                BriefItem(
+                    text=index.sentences[a].text,
+                    sources=tuple(dict.fromkeys(index.sources[m] for m in members)),
+                    spans=tuple(index.sentences[m].span for m in members),
+                ),
+            )
+        )
+    found.sort(key=lambda t: -t[0])
+    return [item for _, item in found]
 
 
 def novelty(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[tuple[float, tuple[str, ...]]]:
@@ -193,7 +299,7 @@ def find_exclusive(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         by_source.setdefault(sentence.source, []).append((score, i))
     items: list[BriefItem] = []
     for p in parsed:
-        limit = max(3, math.ceil(config.exclusive_share * len(p.sentences)))
+        limit = min(config.max_exclusive_per_source, max(3, math.ceil(config.exclusive_share * len(p.sentences))))
         ranked = sorted(by_source.get(p.id, []), key=lambda t: (-t[0], t[1]))[:limit]
         for _, i in sorted(ranked, key=lambda t: t[1]):
             sentence = index.sentences[i]

@@ -63,8 +63,11 @@ _QUESTIONS = {
 # --- values -----------------------------------------------------------------------
 
 def _rounding(fact: Fact) -> float:
-    """Half the place of the last printed significant digit ("43,000" -> 500; "three" -> 0)."""
-    if fact.value is None or fact.value != int(fact.value) or abs(fact.value) < 10:
+    """Half the place of the last significant digit of a large round number ("43,000" -> 500).
+
+    Below a thousand a number is taken as exact: "30 dead" and "34 dead" disagree.
+    """
+    if fact.value is None or fact.value != int(fact.value) or abs(fact.value) < 1000:
         return 0.0
     digits = str(int(abs(fact.value)))
     zeros = len(digits) - len(digits.rstrip("0"))
@@ -275,7 +278,12 @@ def _about(group: Sequence[Fact], lexicon: _Lexicon) -> str:
         if len(days) == 1:
             subject += f" on {days[0].capitalize()}"
         return _QUESTIONS.get(kind, "the value of {x}").format(x=subject)
-    central = max(group, key=lambda f: (sum(len(set(f.about_terms) & set(g.about_terms)) for g in group), -len(f.about)))
+    # The fullest short phrase: "Obama cut from Medicare" says more than "is".
+    central = max(
+        group,
+        key=lambda f: (min(len(f.about.split()), 8) if len(f.about) <= 90 else 0,
+                       sum(len(set(f.about_terms) & set(g.about_terms)) for g in group)),
+    )
     return f"{_KIND_NOUNS.get(kind, kind)}: {central.about or ' '.join(central.about_terms[:6])}"
 
 

@@ -295,12 +295,9 @@ def _merge_groups(groups: dict[str, _Group]) -> list[_Group]:
             continue
         ends = [f for f in full if f.split()[-1] == key]
         starts = [f for f in full if f.split()[0] == key]
-        if key in persons:
-            candidates = ends or starts
-        elif _mostly_place(groups[key]):
+        if key not in persons and _mostly_place(groups[key]):
             continue
-        else:
-            candidates = ends
+        candidates = ends or starts
         if candidates:
             best = max(candidates, key=lambda f: (sum(groups[f].labels.values()), len(f)))
             union(key, best)

@@ -318,6 +318,11 @@ def _subject_of(root: "Token", value_tokens: set[int]) -> _Subject:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects and objects[0].pos_ in ("NOUN", "PROPN"):
                 return _Subject(objects[0], tuple(_subtree_without(objects[0], value_tokens)))
+    # "$1.1 million is the estimated cost of ...": the noun the copula equates it with.
+    if dep in _SUBJECT_DEPS and head.lemma_ == "be":
+        attrs = [c for c in head.children if c.dep_ in ("attr", "acomp") and c.pos_ in ("NOUN", "PROPN")]
+        if attrs:
+            return _Subject(attrs[0], tuple(_subtree_without(attrs[0], value_tokens)))
     # "met ... for seven and a half hours", "in five years": the verb or noun the phrase hangs on.
     if dep == "pobj" and head.dep_ == "prep":
         governor = head.head
@@ -416,7 +421,7 @@ def _about(subject: _Subject, value_tokens: set[int], doc: "Doc", sentences: Seq
     phrase = _phrase(head, value_tokens)
     terms: list[str] = [head.lemma_.lower()]
     for tok in scope:
-        if tok.i in value_tokens or tok.is_stop or tok.is_punct or tok.is_space:
+        if tok.i in value_tokens or tok.is_stop or tok.is_punct or tok.is_space or tok.like_num:
             continue
         if tok.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") or tok.lower_ in _DAY_WORDS:
             terms.append(tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_)

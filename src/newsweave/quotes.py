@@ -234,7 +234,7 @@ class _SentenceReader:
         self.sentence_starts = [s.start for s in parsed.sentences]
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.inside = [(q.opened, q.closed + 1) for q in spans]
-        self.people = self._person_subjects()  # (offset, name) of named people as subjects
+        self.people = self._person_subjects()  # (offset, name, main clause) of people as subjects
         self.previous: tuple[QuoteSpan, _Who] | None = None
         self.reported: dict[int, _Who | None] = {}  # quotation -> the subject it reports
 
@@ -252,7 +252,7 @@ class _SentenceReader:
                 who = reported
         self.reported[q.opened] = reported
         if who.name is not None and who.is_person:
-            self.people.append((q.start, who.name))
+            self.people.append((q.start, who.name, True))
             self.people.sort()
         if who.name is not None or who.channel is not None:
             self.previous = (q, who)
@@ -475,12 +475,16 @@ class _SentenceReader:
         return None
 
     def _nearest_person(self, offset: int) -> str | None:
+        """The nearest person before ``offset`` (in this paragraph or the one before) who
+        was a main-clause subject or a speaker; else the nearest person subject at all.
+        "Ryan told a story about Romney caring for ... he then added" means Ryan."""
         floor = self._paragraph_floor(offset)
-        best = None
-        for at, name in self.people:
+        main, anyone = None, None
+        for at, name, is_main in self.people:
             if floor <= at < offset:
-                best = name
-        return best
+                anyone = name
+                main = name if is_main else main
+        return main or anyone
 
     def _paragraph_floor(self, offset: int) -> int:
         """Start of the paragraph before the one holding ``offset``."""
@@ -519,26 +523,28 @@ class _SentenceReader:
                     return self.doc[objects[0].left_edge.i : objects[0].i + 1].text
         return None
 
-    def _person_subjects(self) -> list[tuple[int, str]]:
-        """Named people who act as subjects, and people named after "according to"."""
+    def _person_subjects(self) -> list[tuple[int, str, bool]]:
+        """Named people who act as subjects (``True`` when of a main clause), and people
+        named after "according to": the candidates a later "he said" can refer to."""
         out = []
         for ent in self.doc.ents:
             root = ent.root
             role = root.dep_
-            if role in {"nsubj", "nsubjpass", "appos"} or (role == "pobj" and root.head.lower_ == "to" and root.head.i > 0 and self.doc[root.head.i - 1].lower_ == "according"):
-                found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
-                if found is not None and found.type == "PERSON":
-                    out.append((ent.start_char, found.name))
-            # "Wang Yi who warned": the relative pronoun's clause makes the name a subject.
-            if any(c.dep_ == "relcl" for c in root.children):
-                found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
-                if found is not None and found.type == "PERSON":
-                    out.append((ent.start_char, found.name))
+            according = role == "pobj" and root.head.lower_ == "to" and root.head.i > 0 and self.doc[root.head.i - 1].lower_ == "according"
+            subject = role in {"nsubj", "nsubjpass"} or (role == "appos" and root.head.dep_ in {"nsubj", "nsubjpass"})
+            relative = any(c.dep_ == "relcl" for c in root.children)  # "Wang Yi who warned"
+            if not (subject or according or relative):
+                continue
+            found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
+            if found is not None and found.type == "PERSON":
+                clause = root.head if role != "appos" else root.head.head
+                main = according or relative or clause.dep_ in {"ROOT", "conj"}
+                out.append((ent.start_char, found.name, main))
         for tok in self.doc:  # roles as subjects: "the secretary also said"
             if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ == "NOUN":
                 entity = self._entity_in(self._noun_phrase(tok), tok)
                 if entity is not None and entity.type == "PERSON":
-                    out.append((tok.idx, entity.name))
+                    out.append((tok.idx, entity.name, tok.head.dep_ in {"ROOT", "conj"}))
         return sorted(out)
 
 

@@ -1,0 +1,53 @@
+"""Properties of newsweave.facts: never raises on any text, every span resolves to its words."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsweave.facts import find_facts, parse_number
+from newsweave.model import Article, resolve_span
+from newsweave.nlp import load_nlp, parse_articles
+
+# Pieces that exercise the value grammar: number words, units, hedges, currency signs.
+PIECES = st.sampled_from(
+    [
+        "seven", "and", "a", "half", "hours", "-", "hour", "35-minute", "nearly", "more than", "$", "43,000",
+        "e75m", "£2bn", "4:30", "p.m.", "a.m. ET", "%", "percent", "42-year-old", "dozen", "twenty-three",
+        "million", "years", "in", "talks", "lasted", "Mr Blinken", "met", "Qin Gang", "for", ".", ",", "\n\n",
+        "Those", "the", "two", "sides", "2023", "up to", "some", "over", "ago", "days", "meeting",
+    ]
+)
+NEWSY = st.lists(PIECES, max_size=25).map(" ".join)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def check_facts(text: str) -> None:
+    article = Article(id="s", text=text)
+    parsed = parse_articles([article], nlp=load_nlp())
+    for fact in find_facts(parsed):
+        assert resolve_span(fact.span, [article]) == fact.text
+        sentence = resolve_span(fact.sentence, [article])
+        assert fact.sentence.start <= fact.span.start < fact.sentence.end
+        assert sentence
+        assert fact.value is not None
+        assert fact.about_terms == tuple(dict.fromkeys(fact.about_terms))
+
+
+@SETTINGS
+@given(st.text(max_size=200))
+def test_find_facts_never_raises_on_any_text(text: str) -> None:
+    check_facts(text)
+
+
+@SETTINGS
+@given(NEWSY)
+def test_facts_spans_resolve_on_newsy_text(text: str) -> None:
+    check_facts(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_parse_number_never_raises(text: str) -> None:
+    value = parse_number(text)
+    assert value is None or value >= 0

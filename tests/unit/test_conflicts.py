@@ -1,0 +1,175 @@
+"""Unit tests of newsweave.conflicts: value compatibility, subjects, attributions.
+
+Real-sentence cases are from examples/blinken-beijing (the Sunday talks with
+Qin Gang: 7.5 hours in UPI and the Independent, "nearly six hours, followed
+by a two-hour working dinner" in NBC) and the kinds of near-miss that must
+not become conflicts (a two-day visit vs a two-hour dinner; a 35-minute
+meeting with Xi vs a three-hour meeting with Wang).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsweave.conflicts import compatible, find_conflicts, value_interval
+from newsweave.facts import find_facts
+from newsweave.model import Article, Fact, Quote, QuoteVariant, Span
+from newsweave.nlp import parse_articles
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
+
+
+def fact(value: float, qualifier: str | None = None, text: str = "", source: str = "a") -> Fact:
+    span = Span(source, 0, 1)
+    return Fact("duration", text or str(value), value, "hours", qualifier, "talks", span, span, ("talk",))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (fact(5), fact(5, "nearly"), True),
+        (fact(3), fact(3, "more than"), True),
+        (fact(3, "about"), fact(3, "more than"), True),
+        (fact(7.5), fact(6, "nearly"), False),
+        (fact(7.5), fact(6), False),
+        (fact(2), fact(3), False),
+        (fact(43_000), fact(43_350), True),  # "$43,000" is rounded to the thousand
+        (fact(43_100), fact(43_350), False),
+        (fact(10, "up to"), fact(4), True),
+        (fact(10, "more than"), fact(8), False),
+    ],
+)
+def test_compatible(a: Fact, b: Fact, expected: bool) -> None:
+    assert compatible(a, b) is expected
+    assert compatible(b, a) is expected
+
+
+def test_interval_of_a_hedged_value_contains_the_value() -> None:
+    for qualifier in (None, "about", "nearly", "more than", "at least", "up to", "less than"):
+        lo, hi = value_interval(fact(6, qualifier))
+        assert lo <= 6 <= hi
+
+
+def parsed_of(texts: dict[str, str]):
+    return parse_articles([Article(id=k, text=v) for k, v in texts.items()])
+
+
+def test_qin_talks_conflict_from_real_sentences() -> None:
+    parsed = parsed_of(
+        {
+            "upi": (
+                "The meeting followed a three-hour meeting Monday morning with the country's top foreign affairs "
+                "adviser, Wang Yi, and seven-and-a-half-hours of talks on Sunday between Blinken and his "
+                "Chinese counterpart, Qin Gang."
+            ),
+            "nbc": (
+                "After arriving on Sunday, Blinken met with Qin, China's foreign minister, for talks that both "
+                "sides described as frank and constructive. Those talks lasted nearly six hours, followed by a "
+                "two-hour working dinner, according to senior State Department officials.\n\n"
+                "Blinken then had a three-hour meeting on Monday with Wang Yi, China's top diplomat."
+            ),
+            "ind": "On Sunday, Mr Blinken met with the Chinese foreign minister Qin Gang for seven and a half hours.",
+        }
+    )
+    conflicts = find_conflicts(find_facts(parsed), parsed)
+    hard = [c for c in conflicts if not c.soft]
+    assert len(hard) == 1
+    (conflict,) = hard
+    assert "Qin" in conflict.about
+    by_value = {v.value: v for v in conflict.values}
+    assert set(by_value) == {6.0, 7.5}
+    assert set(by_value[7.5].sources) == {"upi", "ind"}
+    assert by_value[6.0].sources == ("nbc",)
+    # The chained dinner stays visible in the value's text, and the span is that text.
+    assert by_value[6.0].text == "nearly six hours, followed by a two-hour working dinner"
+    texts = {p.id: p.article.text for p in parsed}
+    for value in conflict.values:
+        for span in value.spans:
+            assert texts[span.source][span.start : span.end]
+        first = value.spans[0]
+        assert texts[first.source][first.start : first.end] == value.text
+    # The Wang meeting (three hours everywhere) is no conflict at all.
+    assert not any("Wang" in c.about for c in conflicts)
+
+
+def test_different_things_are_never_in_conflict() -> None:
+    parsed = parsed_of(
+        {
+            "a": "Blinken wrapped up a two-day visit to Beijing. In footage of the 35-minute meeting with Mr Xi, "
+            "Mr Xi is heard to speak.",
+            "b": "Blinken had a three-hour meeting on Monday with Wang Yi. Those talks were followed by a two-hour "
+            "working dinner.",
+        }
+    )
+    assert find_conflicts(find_facts(parsed), parsed) == ()
+
+
+def test_a_source_printing_both_values_does_not_disagree() -> None:
+    parsed = parsed_of(
+        {
+            "fox": "His campaign said he served six months on Parris Island and six years in the reserves.",
+            "hpo": "Blumenthal voluntarily joined the Marine Corps Reserves and served for six months in Parris "
+            "Island and six years in the reserves.",
+        }
+    )
+    assert find_conflicts(find_facts(parsed), parsed) == ()
+
+
+def test_soft_conflict_can_be_left_out() -> None:
+    parsed = parsed_of(
+        {
+            "a": "Blinken is the first secretary of state to make the trip to China in five years.",
+            "b": "Blinken is the first U.S. secretary of State to make the trip to China in nearly five years.",
+        }
+    )
+    facts = find_facts(parsed)
+    conflicts = find_conflicts(facts, parsed)
+    assert len(conflicts) == 1 and conflicts[0].soft
+    assert {v.qualifier for v in conflicts[0].values} == {None, "nearly"}
+    assert find_conflicts(facts, parsed, include_soft=False) == ()
+
+
+def quote(speaker: str, text: str, source: str) -> Quote:
+    return Quote(speaker, (QuoteVariant(text, (source,), (Span(source, 0, len(text)),)),))
+
+
+def test_attribution_conflict_between_two_people() -> None:
+    parsed = parsed_of(
+        {
+            "a": "Senator John Smith spoke on Monday.",
+            "b": "Governor Mary Jones spoke on Monday.",
+        }
+    )
+    words = "we will not rest until every family in this state has clean water to drink"
+    quotes = [quote("John Smith", words, "a"), quote("Mary Jones", words.replace("will not", "won't"), "b")]
+    conflicts = find_conflicts((), parsed, quotes)
+    assert [c.kind for c in conflicts] == ["attribution"]
+    assert {v.text for v in conflicts[0].values} == {"John Smith", "Mary Jones"}
+    assert all(v.unit == "person" and v.value is None for v in conflicts[0].values)
+
+
+def test_a_person_and_the_body_they_speak_for_is_no_attribution_conflict() -> None:
+    parsed = parsed_of({"a": "Wang Yi met Blinken.", "b": "The foreign ministry said so."})
+    words = "it is necessary to make a choice between dialogue or confrontation, cooperation or conflict"
+    quotes = [quote("Wang Yi", words, "a"), quote("Chinese foreign ministry", words, "b")]
+    assert find_conflicts((), parsed, quotes) == ()
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="example cluster not present")
+def test_example_cluster_has_exactly_the_gold_hard_conflict() -> None:
+    from newsweave.clean import clean_article
+    from newsweave.ingest import read_inputs
+
+    articles = [clean_article(a) for a in read_inputs([str(EXAMPLE)]).articles]
+    parsed = parse_articles(articles)
+    conflicts = find_conflicts(find_facts(parsed), parsed)
+    hard = [c for c in conflicts if not c.soft]
+    assert len(hard) == 1 and "Qin" in hard[0].about
+    assert sorted(v.value for v in hard[0].values) == [6.0, 7.5]
+    # Soft ones name the Wang meeting and the five years, nothing else.
+    for conflict in conflicts:
+        if conflict.soft:
+            values = {v.value for v in conflict.values}
+            assert values in ({3.0}, {5.0})

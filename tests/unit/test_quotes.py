@@ -1,0 +1,278 @@
+"""Quotes: finding quotations, resolving speakers, grouping across sources.
+
+Sentences are real (from the seed cluster and BASIL articles) or close paraphrases of
+real news sentences; parsing uses the pinned spaCy model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from newsweave.entities import alias_index, find_entities
+from newsweave.model import Article, resolve_span
+from newsweave.nlp import parse_articles
+from newsweave.quotes import attribute_quotes, find_quotes, fold_quote, quote_spans
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "blinken-beijing"
+BASIL = REPO / ".." / "shared" / "benchmarks" / "cluster" / "basil-dev.jsonl"
+
+
+def _inner(text: str) -> list[str]:
+    return [text[q.start : q.end] for q in quote_spans(text)]
+
+
+# ------------------------------------------------------------------ finding quotations
+
+
+def test_curly_and_straight_quotes():
+    text = '"This is very good," Mr Xi said. Wang blamed the US’s “misperceptions” of China.'
+    assert _inner(text) == ["This is very good,", "misperceptions"]
+
+
+def test_mismatched_marks_pair_by_context():
+    # An opening mark printed as a closing one, and a straight close after a curly open.
+    text = 'Blinken ”stressed the importance of open channels," Miller said. Talks were “frank".'
+    assert _inner(text) == ["stressed the importance of open channels,", "frank"]
+
+
+def test_single_quotes_inside_double_quotes_belong_to_the_quote():
+    text = "“The United States must clearly oppose ‘Taiwan independence’,” he said."
+    assert _inner(text) == ["The United States must clearly oppose ‘Taiwan independence’,"]
+
+
+def test_quote_spanning_paragraphs_continues_when_the_next_paragraph_reopens():
+    text = (
+        "Mr. Steele said: “For the sake of the security of the free world, our country must win.\n\n"
+        "“As we have learned throughout history, winning a war in Afghanistan is a difficult task.”\n\n"
+        "He did not say more."
+    )
+    [quote] = quote_spans(text)
+    inner = text[quote.start : quote.end]
+    assert inner.startswith("For the sake") and inner.endswith("difficult task.")
+    assert "\n\n“As we have learned" in inner
+
+
+def test_unclosed_quote_ends_at_its_paragraph():
+    text = "He said: “We will keep talking to them\n\nThe meeting ended at noon."
+    assert _inner(text) == ["We will keep talking to them"]
+
+
+def test_no_quotes_and_stray_marks():
+    assert quote_spans("") == []
+    assert quote_spans("No quotations here at all.") == []
+    assert quote_spans('He is 6\'2" tall.') == []
+
+
+# ------------------------------------------------------------------ speakers
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    texts = {
+        "a": (
+            "Chinese President Xi Jinping met Secretary of State Antony Blinken in Beijing on Monday.\n\n"
+            "Xi also called on Blinken to do more to improve relations.\n\n"
+            '"I hope that, through this visit, you will make more positive contributions to stabilizing '
+            'China-U.S. relations," he said.\n\n'
+            "Wang blamed the US’s “misperceptions” of China for the poor relations between the two countries.\n\n"
+            "On the Taiwan issue, “China has no room for compromise or concessions,” the reading said.\n\n"
+            "“We must reverse the downward spiral of China-US relations,” Wang said."
+        ),
+        "b": (
+            "US secretary of state Antony Blinken has met Chinese President Xi Jinping in Beijing, where he "
+            "also saw China’s top diplomat Wang Yi.\n\n"
+            "“I hope that through this visit, Mr Secretary, you will make more positive contributions to "
+            "stabilising China-US relation,” the Chinese President added.\n\n"
+            "In footage released by state broadcaster CCTV, Mr Xi is heard to say: “The two sides have agreed "
+            "to follow through on the common understandings President Biden and I have reached in Bali.”\n\n"
+            "“On this issue, China has no room to compromise or concede,” Mr Wang told Mr Blinken, "
+            "according to CCTV.\n\n"
+            "“The United States must truly adhere to the One China principle.”\n\n"
+            "“Qin Gang pointed out that the Taiwan issue is the core of China’s core interests,” Chinese state "
+            "media quoted Mr Qin as having told the US diplomat.\n\n"
+            "“There is still hope that both sides can maintain their ‘bottom line’ in the relationship,” "
+            "state-run Global Times said in an editorial on Monday."
+        ),
+        "c": (
+            "Mr Wang met Blinken for three hours. He said it was important to reverse the downward spiral in "
+            "the relationship and return it to a healthy and stable path.\n\n"
+            "The two sides agreed to keep talking, officials said."
+        ),
+    }
+    parsed = parse_articles([Article(id=k, text=v) for k, v in texts.items()])
+    entities = find_entities(parsed)
+    return parsed, entities
+
+
+def _attributed(cluster, source):
+    parsed, entities = cluster
+    article = next(p for p in parsed if p.id == source)
+    return {q.text: q for q in attribute_quotes(article, alias_index(entities))}
+
+
+def test_pronoun_resolves_to_the_nearest_named_subject(cluster):
+    quotes = _attributed(cluster, "a")
+    hope = next(q for t, q in quotes.items() if t.startswith("I hope"))
+    assert hope.speaker == "Xi Jinping"  # "he said", after "Xi also called on Blinken"
+
+
+def test_partial_quote_in_paraphrase_takes_the_clause_subject(cluster):
+    assert _attributed(cluster, "a")["misperceptions"].speaker == "Wang Yi"
+
+
+def test_the_reading_said_becomes_the_channel(cluster):
+    quote = _attributed(cluster, "a")["China has no room for compromise or concessions,"]
+    assert quote.speaker is None
+    assert quote.channel == "reading"
+
+
+def test_role_colon_and_quoted_by_media(cluster):
+    quotes = _attributed(cluster, "b")
+    by_start = {t.split()[0] + " " + t.split()[1]: q for t, q in quotes.items()}
+    assert by_start["I hope"].speaker == "Xi Jinping"  # "the Chinese President added"
+    assert by_start["The two"].speaker == "Xi Jinping"  # "Mr Xi is heard to say: ..."
+    assert by_start["On this"].speaker == "Wang Yi"
+    assert by_start["On this"].channel == "CCTV"  # "according to CCTV"
+    # A paragraph that is only a quotation continues the previous speaker.
+    assert by_start["The United"].speaker == "Wang Yi"
+    assert by_start["Qin Gang"].speaker == "Qin Gang"  # "state media quoted Mr Qin"
+    assert by_start["Qin Gang"].channel == "Chinese state media"
+    assert by_start["There is"].speaker == "Global Times"  # an organisation speaks
+    assert by_start["There is"].channel == "an editorial"
+
+
+def test_unattributed_scare_quotes_are_dropped():
+    parsed = parse_articles([Article(id="x", text="The so-called “reset” never came, and the talks were long.")])
+    assert attribute_quotes(parsed[0], {}) == []
+
+
+# ------------------------------------------------------------------ grouping
+
+
+def test_fold_quote_folds_spelling_variants():
+    assert fold_quote("stabilising China-US relation") == fold_quote("stabilizing China-U.S. relations")
+    assert fold_quote("common understandings") == fold_quote("common understanding")
+
+
+def test_same_statement_groups_across_sources_with_exact_variants(cluster):
+    parsed, entities = cluster
+    quotes = find_quotes(parsed, entities)
+    texts = {p.id: p.article.text for p in parsed}
+    for quote in quotes:
+        for variant in quote.variants:
+            for span in variant.spans:
+                assert resolve_span(span, [p.article for p in parsed]) == variant.text
+                assert texts[span.source][span.start : span.end] == variant.text
+    hope = next(q for q in quotes if any("positive contributions" in v.text for v in q.variants))
+    assert hope.speaker == "Xi Jinping"
+    assert {s for v in hope.variants for s in v.sources} == {"a", "b"}
+    assert len(hope.variants) == 2  # British and American spelling: two wordings, one statement
+    room = next(q for q in quotes if any("no room" in v.text for v in q.variants))
+    assert room.speaker == "Wang Yi"  # the readout's copy carries no name; the group does
+    assert {s for v in room.variants for s in v.sources} == {"a", "b"}
+    # Multi-source groups come first.
+    assert len({s for v in quotes[0].variants for s in v.sources}) == 2
+
+
+def test_identical_wordings_merge_into_one_variant():
+    text = "“We are going to keep talking to each other,” Mr Blinken said on Monday."
+    parsed = parse_articles([Article(id="a", text=text), Article(id="b", text="Later, " + text)])
+    [quote] = find_quotes(parsed, find_entities(parsed))
+    [variant] = quote.variants
+    assert variant.sources == ("a", "b")
+    assert len(variant.spans) == 2
+
+
+def test_paraphrased_in_flags_sources_carrying_the_words_unquoted(cluster):
+    parsed, entities = cluster
+    spiral = next(
+        q for q in find_quotes(parsed, entities) if any("downward spiral" in v.text for v in q.variants)
+    )
+    assert spiral.speaker == "Wang Yi"
+    assert "c" in spiral.paraphrased_in
+    assert "b" not in spiral.paraphrased_in
+
+
+def test_different_named_speakers_never_share_a_group():
+    parsed = parse_articles(
+        [
+            Article(id="a", text="“We want a stable and peaceful relationship,” President Joe Biden said."),
+            Article(id="b", text="“We want a stable and peaceful relationship,” Chinese leader Xi Jinping said."),
+        ]
+    )
+    quotes = find_quotes(parsed, find_entities(parsed))
+    assert sorted(q.speaker or "" for q in quotes) == ["Joe Biden", "Xi Jinping"]
+
+
+# ------------------------------------------------------------------ real clusters
+
+
+def _fold(text: str) -> str:
+    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+    return re.sub(r"\s+", " ", text.translate(table)).lower().strip()
+
+
+def seed_quote_scores(quotes, gold) -> tuple[float, float]:
+    """Recall and source coverage as gold-format.md defines them for the quotes section."""
+    found, coverage = 0, 0.0
+    for item in gold:
+        best = None
+        for quote in quotes:
+            if not quote.speaker or _fold(item["speaker"]) not in _fold(quote.speaker):
+                continue
+            if not any(fuzz.partial_ratio(_fold(item["key"]), _fold(v.text)) >= 85 for v in quote.variants):
+                continue
+            sources = {s for v in quote.variants for s in v.sources}
+            share = len(sources & set(item["sources"])) / len(item["sources"])
+            best = share if best is None else max(best, share)
+        if best is not None:
+            found += 1
+            coverage += best
+    return found / len(gold), coverage / len(gold)
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="example cluster not present")
+def test_seed_cluster_quote_recall_and_coverage():
+    from newsweave.clean import clean_article
+    from newsweave.ingest import read_inputs
+
+    articles = [clean_article(a) for a in read_inputs([str(EXAMPLE)]).articles]
+    parsed = parse_articles(articles)
+    quotes = find_quotes(parsed, find_entities(parsed))
+    gold = json.loads((EXAMPLE.parent / "blinken-beijing.gold.json").read_text())["quotes"]
+    recall, coverage = seed_quote_scores(quotes, gold)
+    assert recall >= 0.9
+    assert coverage >= 0.8
+    spiral = next(q for q in quotes if any("reverse the downward spiral" in v.text for v in q.variants))
+    assert "002_070d47abc0ac45ce" in spiral.paraphrased_in
+
+
+@pytest.mark.skipif(not BASIL.exists(), reason="shared benchmarks not present")
+def test_basil_cluster_quotes_are_sane():
+    from newsweave.clean import clean_article
+
+    rows = [json.loads(line) for line in BASIL.read_text().splitlines() if line.strip()]
+    by_event: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_event[row["triplet_uuid"]].append(row)
+    event = next(iter(by_event.values()))  # Michael Steele's Afghanistan remarks, 2010
+    articles = [clean_article(Article(id=r["source"], text=r["text"], title=r["title"])) for r in event]
+    parsed = parse_articles(articles)
+    quotes = find_quotes(parsed, find_entities(parsed))
+    assert quotes
+    attributed = [q for q in quotes if q.speaker]
+    assert len(attributed) >= 0.8 * len(quotes)
+    for quote in quotes:
+        for variant in quote.variants:
+            assert variant.text.strip() == variant.text and variant.text
+    # The remark every outlet quotes is grouped across all three and credited to Steele.
+    top = quotes[0]
+    assert "Steele" in (top.speaker or "")
+    assert {s for v in top.variants for s in v.sources} == {"nyt", "fox", "hpo"}

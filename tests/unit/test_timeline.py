@@ -1,0 +1,147 @@
+"""Unit tests of newsweave.timeline with real sentences (examples/blinken-beijing, 19 June 2023)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from newsweave.model import Article
+from newsweave.nlp import parse_articles
+from newsweave.timeline import build_timeline, dated_expressions, resolve_month, resolve_weekday
+
+MONDAY = dt.date(2023, 6, 19)
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
+
+
+def test_weekday_resolves_to_most_recent_on_or_before_anchor() -> None:
+    assert resolve_weekday(0, MONDAY) == MONDAY  # "on Monday" in Monday's paper
+    assert resolve_weekday(6, MONDAY) == dt.date(2023, 6, 18)
+    assert resolve_weekday(4, MONDAY) == dt.date(2023, 6, 16)
+    assert resolve_weekday(1, MONDAY) == dt.date(2023, 6, 13)
+
+
+def test_weekday_across_a_month_boundary() -> None:
+    # Published Monday 3 July 2023: "on Friday" is 30 June.
+    (expr,) = dated_expressions("The deal was signed on Friday.", dt.date(2023, 7, 3))
+    assert expr.date == "2023-06-30"
+    # Published Tuesday 2 January 2024: "on Saturday" is 30 December 2023.
+    (expr,) = dated_expressions("Protesters gathered on Saturday.", dt.date(2024, 1, 2))
+    assert expr.date == "2023-12-30"
+
+
+def test_months_without_year() -> None:
+    assert resolve_month(11, MONDAY) == (2022, 11)
+    assert resolve_month(2, MONDAY) == (2023, 2)
+    assert resolve_month(6, MONDAY) == (2023, 6)
+    assert resolve_month(6, MONDAY, last=True) == (2022, 6)
+    text = "Biden and Xi last met in Indonesia last November on the sidelines of a Group of 20 summit."
+    assert [e.date for e in dated_expressions(text, MONDAY)] == ["2022-11"]
+    text = "His initial plans to travel to China were postponed in February after a balloon was shot down."
+    assert [e.date for e in dated_expressions(text, MONDAY)] == ["2023-02"]
+
+
+def test_absolute_and_relative_years() -> None:
+    dates = [e.date for e in dated_expressions("They last met in Bali late last year, and first in 2017.", MONDAY)]
+    assert dates == ["2022", "2017"]
+    assert [e.date for e in dated_expressions("Steele was elected on January 30, 2009.", None)] == ["2009-01-30"]
+    assert [e.date for e in dated_expressions("The dateline read June 19.", MONDAY)] == ["2023-06-19"]
+
+
+def test_may_the_verb_is_not_a_month() -> None:
+    assert dated_expressions("Officials said they may meet again.", MONDAY) == []
+
+
+def timeline_of(texts: dict[str, str], published: dict[str, dt.date | None], event: dt.date | None = MONDAY):
+    parsed = parse_articles([Article(id=k, text=v) for k, v in texts.items()])
+    return build_timeline(parsed, published, event), {p.id: p.article.text for p in parsed}
+
+
+def test_plans_are_not_happenings() -> None:
+    entries, _ = timeline_of(
+        {
+            "a": "It is expected that Blinken's visit could pave the way for a November meeting between Biden "
+            "and Xi. It could set the stage for a meeting later this year between Biden and Xi.",
+        },
+        {"a": MONDAY},
+    )
+    assert entries == ()
+
+
+def test_clock_time_prefers_local_time_and_takes_the_day_just_named() -> None:
+    entries, texts = timeline_of(
+        {
+            "a": "U.S. Secretary of State Antony Blinken met with Chinese President Xi Jinping on Monday.\n\n"
+            "Blinken's meeting with Xi got underway shortly after 4:30 p.m. local time (4:30 a.m. ET), "
+            "Chinese state media Xinhua reported."
+        },
+        {"a": None},
+    )
+    timed = [e for e in entries if e.time]
+    assert len(timed) == 1
+    assert (timed[0].date, timed[0].time) == ("2023-06-19", "16:30")
+    assert "Xi" in timed[0].text
+
+
+def test_same_happening_merges_across_sources_and_spans_resolve() -> None:
+    entries, texts = timeline_of(
+        {
+            "upi": "Blinken held talks on Sunday with his Chinese counterpart, Qin Gang, in Beijing.",
+            "ind": "On Sunday, Mr Blinken met with the Chinese foreign minister Qin Gang for seven and a half hours.",
+            "nbc": "Xi met Microsoft co-founder Bill Gates on Friday.",
+        },
+        {"upi": MONDAY, "ind": MONDAY, "nbc": None},
+    )
+    assert [(e.date, set(e.sources)) for e in entries] == [
+        ("2023-06-16", {"nbc"}),
+        ("2023-06-18", {"upi", "ind"}),
+    ]
+    for entry in entries:
+        first = entry.spans[0]
+        assert texts[first.source][first.start : first.end] == entry.text
+        for span in entry.spans:
+            assert 0 <= span.start < span.end <= len(texts[span.source])
+
+
+def test_without_any_anchor_only_printed_years_count() -> None:
+    entries, _ = timeline_of(
+        {"a": "The law was passed in 2010. It was amended on Monday."}, {"a": None}, event=None
+    )
+    assert [e.date for e in entries] == ["2010"]
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="example cluster not present")
+def test_example_gold_timeline() -> None:
+    import json
+
+    from newsweave.clean import clean_article
+    from newsweave.ingest import read_inputs
+
+    gold = json.loads((EXAMPLE.parent / "blinken-beijing.gold.json").read_text())
+    articles = [clean_article(a) for a in read_inputs([str(EXAMPLE)]).articles]
+    parsed = parse_articles(articles)
+    published = {
+        sid: dt.date.fromisoformat(info["published"]) if info["published"] else None
+        for sid, info in gold["sources"].items()
+    }
+    entries = build_timeline(parsed, published, MONDAY)
+
+    def found(item: dict) -> bool:
+        for e in entries:
+            if not e.date.startswith(item["date"]):
+                continue
+            if not any(k.lower() in e.text.lower() for k in item["keywords"]):
+                continue
+            if "time" in item:
+                if e.time is None:
+                    continue
+                h, m = map(int, e.time.split(":"))
+                gh, gm = map(int, item["time"].split(":"))
+                if abs(h * 60 + m - gh * 60 - gm) > 30:
+                    continue
+            return True
+        return False
+
+    assert [g["id"] for g in gold["timeline"] if not found(g)] == []
+    assert len(entries) <= 2 * len(gold["timeline"]) + 2
