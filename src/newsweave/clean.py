@@ -88,6 +88,15 @@ _CREDIT = re.compile(
     r"(?:[^.]{0,40}(?:Getty Images|file|File))?"
     r"|\s*\b(?:AFP|AP|Reuters|EPA)? ?(?:via )?Getty Images)\s*$"
 )
+# A sentence that only points at a link that is gone: "Details here.", "Watch the video here."
+_LINK_PROMPT = re.compile(
+    r"(?:^|(?<=[.!?\"”]) )(?:(?:full )?details|more|read more|watch(?: the)?(?: full)? video|video|see the (?:video|story|full story)|"
+    r"click|the full (?:story|interview|statement|text)(?: is)?)[^.!?]{0,30}\bhere\s*[.!:]?\s*$",
+    re.I,
+)
+_INLINE_LINK_RESIDUE = re.compile(
+    r"\b(?:which|that) (?:can|may|could) be (?:found|seen|watched|viewed|read|heard) here(?: on [A-Z][\w]*(?: [A-Z][\w]*)?)?, ?"
+)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
@@ -197,9 +206,14 @@ def clean_text(raw: str) -> CleanText:
                 agency = match.group("agency")
                 cut(lo, match.end())
                 lo = match.end()
-        # Trailing glued pieces: adverts, then photo credits.
+        # Trailing glued pieces: adverts, link prompts, then photo credits.
         while True:
             body = line[lo:hi]
+            prompt = _LINK_PROMPT.search(body)
+            if prompt:
+                cut(lo + prompt.start(), hi)
+                hi = lo + prompt.start()
+                continue
             ad = _ADVERT.search(body)
             if ad and ad.start() > 0 or (ad and ad.start() == 0 and body.strip() in ("Advertisement", "ADVERTISEMENT", "AD")):
                 cut(lo + ad.start(), hi)
@@ -232,14 +246,24 @@ def clean_text(raw: str) -> CleanText:
         lead = len(body) - len(body.lstrip())
         trail = len(body.rstrip())
         lo, hi = lo + lead, lo + trail
-        # Map [lo, hi) of the normalised line back to raw offsets through the runs.
-        offset_in_line = 0
-        for run_start, run_text in runs:
-            run_lo = max(lo, offset_in_line)
-            run_hi = min(hi, offset_in_line + len(run_text))
-            if run_lo < run_hi:
-                kept.append((run_start + (run_lo - offset_in_line), line[run_lo:run_hi]))
-            offset_in_line += len(run_text)
+        # Link residue inside a sentence ("which can be found here on YouTube, ")
+        # is cut out; the sentence around it stays.
+        segments = []
+        start = lo
+        for match in _INLINE_LINK_RESIDUE.finditer(line, lo, hi):
+            cut(match.start(), match.end())
+            segments.append((start, match.start()))
+            start = match.end()
+        segments.append((start, hi))
+        # Map each kept segment of the normalised line back to raw offsets through the runs.
+        for seg_lo, seg_hi in segments:
+            offset_in_line = 0
+            for run_start, run_text in runs:
+                run_lo = max(seg_lo, offset_in_line)
+                run_hi = min(seg_hi, offset_in_line + len(run_text))
+                if run_lo < run_hi:
+                    kept.append((run_start + (run_lo - offset_in_line), line[run_lo:run_hi]))
+                offset_in_line += len(run_text)
         kept.append((-1, "\n\n"))  # paragraph break
         first_content = False
 

@@ -95,3 +95,17 @@ def test_detect_title_only_for_headline_like_first_lines() -> None:
 def test_quotes_and_real_text_survive() -> None:
     raw = '"I hope that, through this visit, you will make more positive contributions," he said.\n\n' + PARA
     assert clean_text(raw).text == raw
+
+
+def test_link_residue_is_cut_but_the_sentence_stays() -> None:
+    raw = (
+        "At that March 2 event, which can be found here on You Tube, Blumenthal spoke to veterans.\n\n"
+        "UPDATE: Blumenthal defended himself at a press conference on Tuesday. Details here."
+    )
+    result = clean_text(raw)
+    assert result.text == (
+        "At that March 2 event, Blumenthal spoke to veterans.\n\n"
+        "UPDATE: Blumenthal defended himself at a press conference on Tuesday."
+    )
+    assert result.removed == ("which can be found here on You Tube,", "Details here.")
+    assert clean_text(result.text).text == result.text

@@ -145,3 +145,23 @@ def test_example_gold_timeline() -> None:
 
     assert [g["id"] for g in gold["timeline"] if not found(g)] == []
     assert len(entries) <= 2 * len(gold["timeline"]) + 2
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DATE_WORDS = st.sampled_from(
+    ["on", "Monday", "last", "November", "in", "February", "2019", "June 19", "late last year", "May", "Sundays",
+     "4:30 p.m.", "local time", "met", "Blinken", "yesterday", "next", "Friday", ".", ",", "later this year", "29"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(DATE_WORDS, max_size=15).map(" ".join), st.dates(dt.date(1950, 1, 1), dt.date(2040, 12, 31)) | st.none())
+def test_dated_expressions_never_raise_and_point_into_the_text(text: str, anchor: dt.date | None) -> None:
+    for expr in dated_expressions(text, anchor):
+        assert text[expr.start : expr.end] == expr.text
+        assert len(expr.date) in (4, 7, 10)
+        if anchor is not None and len(expr.date) == 10 and expr.date[:4] == str(anchor.year):
+            # Relative days never point more than a month past the anchor.
+            assert dt.date.fromisoformat(expr.date) <= anchor + dt.timedelta(days=31)
