@@ -19,6 +19,7 @@ detail they carry.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -160,15 +161,11 @@ def sentence_anchors(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> l
     (folded entity text) and rare content terms, for detail-level alignment."""
     anchors: list[set[str]] = [set() for _ in index.sentences]
     position = {(s.source, s.index): k for k, s in enumerate(index.sentences)}
-    for p in parsed:
-        starts = [s.start for s in p.sentences]
-        for mention in p.mentions:
-            if mention.label not in ANCHOR_LABELS:
-                continue
-            k = max((n for n, st in enumerate(starts) if st <= mention.span.start), default=0)
-            key = _folded(mention.text).removeprefix("the ")
-            if len(key) >= 3 and (p.id, k) in position:
-                anchors[position[(p.id, k)]].add(key)
+    for where, texts in mentions_by_sentence(parsed, ANCHOR_LABELS).items():
+        for text in texts:
+            key = _folded(text).removeprefix("the ")
+            if len(key) >= 3 and where in position:
+                anchors[position[where]].add(key)
     df: dict[str, int] = {}
     for terms in index.terms:
         for term in terms:
@@ -251,27 +248,32 @@ def detail_consensus(
     return [item for _, item in found]
 
 
+def mentions_by_sentence(parsed: Sequence[ParsedArticle], labels: frozenset[str]) -> dict[tuple[str, int], list[str]]:
+    """Entity mentions with one of ``labels``, keyed by (source, sentence index)."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for p in parsed:
+        starts = [s.start for s in p.sentences]
+        for mention in p.mentions:
+            if mention.label in labels:
+                k = bisect.bisect_right(starts, mention.span.start) - 1
+                out.setdefault((p.id, max(k, 0)), []).append(mention.text)
+    return out
+
+
 def novelty(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[tuple[float, tuple[str, ...]]]:
     """For each indexed sentence: (score, the new details) against all other sources."""
     texts = {p.id: _folded(p.article.text) for p in parsed}
     terms_by_source: dict[str, set[str]] = {}
     for terms, source in zip(index.terms, index.sources):
         terms_by_source.setdefault(source, set()).update(terms)
-    mentions_by_sentence: dict[tuple[str, int], list[str]] = {}
-    for p in parsed:
-        starts = [s.start for s in p.sentences]
-        for mention in p.mentions:
-            if mention.label not in DETAIL_LABELS:
-                continue
-            k = max((n for n, st in enumerate(starts) if st <= mention.span.start), default=0)
-            mentions_by_sentence.setdefault((p.id, k), []).append(mention.text)
+    mentions = mentions_by_sentence(parsed, DETAIL_LABELS)
     out: list[tuple[float, tuple[str, ...]]] = []
     for sentence, terms, source in zip(index.sentences, index.terms, index.sources):
         others_terms = set().union(*(t for s, t in terms_by_source.items() if s != source)) if len(terms_by_source) > 1 else set()
         others_text = [t for s, t in texts.items() if s != source]
         new_terms = [t for t in terms if t not in others_terms]
         details = []
-        for mention in mentions_by_sentence.get((source, sentence.index), []):
+        for mention in mentions.get((source, sentence.index), []):
             key = _folded(mention).removeprefix("the ")
             if len(key) >= 2 and not any(key in other for other in others_text):
                 details.append(mention)

@@ -12,7 +12,6 @@ the brief comes back as a :class:`~newsweave.ingest.Rejected` with the reason.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
@@ -22,6 +21,7 @@ from newsweave.clean import clean_article
 from newsweave.dates import assign_dates
 from newsweave.errors import ConfigError, InputError
 from newsweave.ingest import IngestResult, Rejected, article_from_record
+from newsweave.ingest.records import json_lines
 from newsweave.ingest.common import guess_language
 from newsweave.ingest.dispatch import drop_duplicates
 from newsweave.model import Article, Brief
@@ -178,19 +178,14 @@ def read_batch(path: Path) -> Iterator[Cluster]:
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}", name) from exc
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            where = f"{name}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield (None, [], [Rejected(where, f"not valid JSON ({exc.msg})")])
+        for where, record in json_lines(handle, name):
+            if isinstance(record, Rejected):
+                yield (None, [], [record])
                 continue
             if not isinstance(record, dict) or not isinstance(record.get("documents"), list):
                 yield (None, [], [Rejected(where, "expected an object with a 'documents' list")])
                 continue
-            cluster_id = str(record.get("id", f"line{number}"))
+            cluster_id = str(record.get("id", where))
             result = IngestResult()
             for k, document in enumerate(record["documents"]):
                 item = f"{where}#d{k}"

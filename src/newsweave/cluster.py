@@ -206,6 +206,13 @@ class _Story:
     last: dt.date | None = None
     norm: float = 0.0
 
+    def cohesion(self) -> float:
+        """Mean pairwise similarity of the members (unit vectors: from the sum's norm)."""
+        n = len(self.members)
+        if n < 2:
+            return 0.0
+        return max(0.0, (self.norm * self.norm - n) / (n * (n - 1)))
+
     def add(self, vector: dict[str, float], features: ArticleFeatures) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
@@ -359,6 +366,8 @@ class StoryClusterer:
             if reason.score > best_reason.score or (reason.score == best_reason.score and best is not None and sid < best.id):
                 best, best_reason = story, reason
         if best is None or best_reason.score < self.config.join_threshold:
+            return None, best_reason
+        if best_reason.similarity < self.config.split_ratio * best.cohesion():
             return None, best_reason
         return best, best_reason
 

@@ -224,6 +224,43 @@ def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:
     return groups
 
 
+_PARTITIVE = re.compile(r"^\s+(?:of|out of)\s+(?:the|these|those|its|their|them|his|her|our|all)\b", re.I)
+_MODAL_AUX = frozenset({"would", "could", "might", "may", "will", "wo", "'ll", "shall", "should", "must"})
+
+
+def _partitive(fact: Fact, texts: Mapping[str, str]) -> bool:
+    """A part of a whole ("six of the 10 Democrats"): a subset, not a total to compare."""
+    text = texts.get(fact.span.source, "")
+    return fact.kind == "count" and (
+        bool(_PARTITIVE.match(text[fact.span.end:fact.span.end + 20])) or fact.about.lower().startswith("of ")
+    )
+
+
+def _hypothetical(fact: Fact, docs: Mapping[str, object]) -> bool:
+    """A value under a modal ("his plan would cut Medicare by $800 billion"): a claim about what may be.
+
+    Comparing what would happen with what did happen invents conflicts, so
+    such values are left out of the comparison.
+    """
+    doc = docs.get(fact.span.source)
+    if doc is None:
+        return False
+    span = doc.char_span(fact.span.start, fact.span.end, alignment_mode="expand")  # type: ignore[attr-defined]
+    if span is None or len(span) == 0:
+        return False
+    token = span.root
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX"):
+            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODAL_AUX for c in token.children):
+                return True
+            if token.dep_ not in ("xcomp", "conj"):
+                return False
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
 # --- building conflicts -----------------------------------------------------------------
 
 def _texts(parsed: Sequence["ParsedArticle"]) -> dict[str, str]:
@@ -437,9 +474,14 @@ def find_conflicts(
     reconciles. Hard conflicts come first, then soft ones, each in the order
     of their first value in the input.
     """
-    comparable = [f for f in facts if f.kind in COMPARABLE_KINDS and f.value is not None and f.about_terms]
-    lexicon = _lexicon(comparable, parsed)
     texts = _texts(parsed)
+    docs = {p.id: p.doc for p in parsed}
+    comparable = [
+        f for f in facts
+        if f.kind in COMPARABLE_KINDS and f.value is not None and f.about_terms
+        and not _partitive(f, texts) and not _hypothetical(f, docs)
+    ]
+    lexicon = _lexicon(comparable, parsed)
     by_sentence: dict[Span, list[Fact]] = defaultdict(list)
     printed: dict[str, set[tuple[str, str | None, float]]] = defaultdict(set)
     for fact in facts:

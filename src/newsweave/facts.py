@@ -160,6 +160,8 @@ _DURATION = re.compile(
     re.I,
 )
 _HALF_AN = re.compile(r"\bhalf[- ]an?[- ]+(?P<unit>hour|minute|day|year)\b|\ban?[- ]+(?P<unit2>hour|minute|day|week|month|year)[- ]+and[- ]+a[- ]+half\b", re.I)
+# "a 48-page indictment", "a 10-point plan": a count of the hyphenated noun.
+_MEASURE_COMPOUND = re.compile(rf"\b(?P<num>{NUMBER})-(?P<noun>[a-z]{{3,}})\b(?!-)", re.I)
 _COUNT = re.compile(rf"\b(?P<num>{NUMBER})\b(?![-:.,]?\d)", re.I)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b(?![-:,.]?\d)")
 
@@ -216,6 +218,12 @@ def _scan_values(text: str) -> list[_Value]:
         number = parse_number(m["num"])
         unit, factor = _duration_unit(m["unit"])
         add(_Value("duration", m.start(), m.end(), None if number is None else number * factor, unit, m.start("unit")))
+    for m in _MEASURE_COMPOUND.finditer(text):
+        noun = m["noun"].lower()
+        if noun in ("and", "or", "to", "plus", "odd", "something", "year", "old"):
+            continue
+        number = parse_number(m["num"])
+        add(_Value("count", m.start(), m.end(), number, noun, m.start("noun")))
     for m in _YEAR.finditer(text):
         add(_Value("year", m.start(), m.end(), float(m.group()), "year", m.start()))
     for m in _COUNT.finditer(text):
@@ -466,7 +474,8 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
     doc = parsed.doc
     sentences = [(s.start, s.end) for s in parsed.sentences]
     out: list[Fact] = []
-    values = [v for v in _scan_values(text) if _worth_keeping(v, text)]
+    values = [_as_age(v, text, doc) for v in _scan_values(text)]
+    values = [v for v in values if _worth_keeping(v, text)]
     roots = {v: _value_root(doc, v.start, v.end) for v in values} if doc is not None else {}
     for value in values:
         qualifier, start = _qualifier_before(text, value.start, value.kind)
@@ -505,12 +514,24 @@ def find_facts(parsed: Sequence["ParsedArticle"]) -> tuple[Fact, ...]:
     return tuple(fact for article in parsed for fact in facts_of_article(article))
 
 
+def _as_age(value: _Value, text: str, doc: "Doc | None") -> _Value:
+    """A bare number in commas right after a person's name is an age ("Elizabeth Lauten, 31, wrote")."""
+    if value.kind != "count" or doc is None or value.value is None or not 0 < value.value < 120:
+        return value
+    if text[value.start - 2:value.start] != ", " or text[value.end:value.end + 1] not in (",", ";", ")"):
+        return value
+    before = doc.char_span(0, value.start - 2, alignment_mode="contract")
+    if before is None or len(before) == 0 or before[-1].ent_type_ != "PERSON":
+        return value
+    return _Value("age", value.start, value.end, value.value, "years", value.start)
+
+
 def _worth_keeping(value: _Value, text: str) -> bool:
     """Drop bare numbers that are labels, not amounts ("the two sides", "one of", "G20")."""
     if value.value is None:
         return False
-    if value.kind != "count":
-        return True
+    if value.kind != "count" or value.unit != "count":
+        return True  # ages, amounts and "the 48-page indictment" are values even after "the"
     words = text[value.start:value.end]
     before = text[max(0, value.start - 12):value.start].lower()
     if value.value == 1 and not words[:1].isdigit():
@@ -538,6 +559,11 @@ def _context(
     root = _value_root(doc, value.start, value.end)
     if root is None:
         return "", ()
+    if value.kind == "age":
+        person = _person_before(doc, value.start)
+        if person is not None:
+            # "Elizabeth Lauten, 31," / "Sasha Obama, aged 13": the age is that person's.
+            return person.text, ("age",) + tuple(w.lower() for w in person.text.split() if w.lower() not in _TITLES)
     span = doc.char_span(value.start, value.end, alignment_mode="expand")
     value_tokens = ({t.i for t in span} if span is not None else {root.i}) | (set(others) - {root.i})
     subject = _subject_of(root, value_tokens)
@@ -548,6 +574,17 @@ def _context(
     # Where a prepositional phrase attaches is what the small parser gets wrong most.
     window = _left_window(doc, value.start, sentences) if in_phrase else ()
     return about, tuple(dict.fromkeys(terms + tuple(w for w in window if w not in _TITLES)))
+
+
+def _person_before(doc: "Doc", start: int) -> "DocSpan | None":
+    """The person named just before ``start`` (at most three tokens away)."""
+    before = doc.char_span(0, start, alignment_mode="contract")
+    if before is None or len(before) == 0:
+        return None
+    for tok in list(reversed(before))[:3]:
+        if tok.ent_type_ == "PERSON":
+            return next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+    return None
 
 
 def _left_window(doc: "Doc", start: int, sentences: Sequence[tuple[int, int]], size: int = 6) -> tuple[str, ...]:

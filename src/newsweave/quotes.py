@@ -29,11 +29,12 @@ Three steps, each a pure function:
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -231,6 +232,7 @@ class _SentenceReader:
         self.spans = spans
         self.aliases = aliases
         self.token_starts = [t.idx for t in self.doc]
+        self.ents = list(self.doc.ents)  # doc.ents builds new spans on every access
         self.sentence_starts = [s.start for s in parsed.sentences]
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.inside = [(q.opened, q.closed + 1) for q in spans]
@@ -455,7 +457,7 @@ class _SentenceReader:
 
     def _entity_in(self, phrase: str, head: "Token") -> Entity | None:
         """The entity a subject names: by its spaCy mention, else by alias or role."""
-        for ent in self.doc.ents:
+        for ent in self.ents:
             if ent.start <= head.i < ent.end or (ent.end == head.i + 1):
                 found = self.aliases.get(fold_name(strip_honorifics(ent.text))) or self.aliases.get(ent.text.lower())
                 if found is not None:
@@ -512,7 +514,7 @@ class _SentenceReader:
                 objects = [c for c in self.doc[tok.i + 1].children if c.dep_ == "pobj"]
                 if objects:
                     obj = objects[0]
-                    for ent in self.doc.ents:
+                    for ent in self.ents:
                         if ent.start <= obj.i < ent.end and ent.label_ in {"ORG", "GPE", "PERSON"}:
                             return ent.text
                     return self._noun_phrase(obj)
@@ -527,7 +529,7 @@ class _SentenceReader:
         """Named people who act as subjects (``True`` when of a main clause), and people
         named after "according to": the candidates a later "he said" can refer to."""
         out = []
-        for ent in self.doc.ents:
+        for ent in self.ents:
             root = ent.root
             role = root.dep_
             according = role == "pobj" and root.head.lower_ == "to" and root.head.i > 0 and self.doc[root.head.i - 1].lower_ == "according"
@@ -614,8 +616,8 @@ def find_quotes(parsed: Sequence["ParsedArticle"], entities: Sequence[Entity]) -
     person_names = {e.name for e in entities if e.type == "PERSON"}
     groups = _group(quotes, person_names)
     name_words = {w for e in entities for form in (e.name, *e.aliases) for w in fold_quote(form).split()}
-    texts = {p.id: p.article.text for p in parsed}
-    built = [_build_quote(g, texts, order, name_words) for g in groups]
+    grams = {p.id: _four_grams(p.article.text) for p in parsed}
+    built = [_build_quote(g, grams, order, name_words) for g in groups]
     built.sort(key=lambda item: (-len(item[1]), item[2]))
     return tuple(q for q, _, _ in built)
 
@@ -640,9 +642,10 @@ def _group(quotes: Sequence[AttributedQuote], person_names: set[str]) -> list[li
         if i in long_ids or not folded[i]:
             continue
         pattern = re.compile(r"\b" + re.escape(folded[i]) + r"\b")
+        # One word ("constructive") is too common to place inside a longer quotation.
         hosts = [
             j for j in long_ids
-            if pattern.search(folded[j]) and _compatible(q, quotes[j], person_names, strict=q.words <= 2)
+            if " " in folded[i] and pattern.search(folded[j]) and _compatible(q, quotes[j], person_names, strict=q.words <= 2)
         ]
         hosts += [
             j for j in range(len(quotes))
@@ -684,7 +687,10 @@ def _compatible(a: AttributedQuote, b: AttributedQuote, person_names: set[str], 
 
 
 def _build_quote(
-    members: Sequence[AttributedQuote], texts: Mapping[str, str], order: Mapping[str, int], name_words: set[str]
+    members: Sequence[AttributedQuote],
+    grams: Mapping[str, Mapping[str, list[tuple[int, int]]]],
+    order: Mapping[str, int],
+    name_words: set[str],
 ) -> tuple[Quote, tuple[str, ...], tuple[int, int]]:
     ordered = sorted(members, key=lambda q: (order.get(q.span.source, 0), q.span.start))
     by_text: dict[str, list[AttributedQuote]] = {}
@@ -698,7 +704,7 @@ def _build_quote(
     variants.sort(key=lambda v: (-len(v.sources), -len(v.text)))
     speaker, channel = _group_speaker(ordered)
     all_sources = tuple(dict.fromkeys(q.span.source for q in ordered))
-    paraphrased = _paraphrased_in(ordered, texts, name_words)
+    paraphrased = _paraphrased_in(ordered, grams, name_words)
     first = (order.get(ordered[0].span.source, 0), ordered[0].span.start)
     return Quote(speaker, tuple(variants), paraphrased, channel), all_sources, first
 
@@ -718,7 +724,9 @@ def _group_speaker(members: Sequence[AttributedQuote]) -> tuple[str | None, str 
     return speaker, channel
 
 
-def _paraphrased_in(members: Sequence[AttributedQuote], texts: Mapping[str, str], name_words: set[str]) -> tuple[str, ...]:
+def _paraphrased_in(
+    members: Sequence[AttributedQuote], grams: Mapping[str, Mapping[str, list[tuple[int, int]]]], name_words: set[str]
+) -> tuple[str, ...]:
     """Sources carrying four consecutive words of the quotation, three of them content
     words other than names, outside the group's own full (4+ word) quotations."""
     windows = set()
@@ -730,24 +738,34 @@ def _paraphrased_in(members: Sequence[AttributedQuote], texts: Mapping[str, str]
                 windows.add(" ".join(window))
     if not windows:
         return ()
-    blanked: dict[str, list[tuple[int, int]]] = {}
+    own: dict[str, list[tuple[int, int]]] = {}
     for q in members:
         if q.words >= 4:
-            blanked.setdefault(q.span.source, []).append((q.span.start, q.span.end))
+            own.setdefault(q.span.source, []).append((q.span.start, q.span.end))
     out = []
-    for source, text in texts.items():
-        cuts = sorted(blanked.get(source, []))
-        pieces, at = [], 0
-        for start, end in cuts:
-            pieces.append(text[at:start])
-            at = max(at, end)
-        pieces.append(text[at:])
-        folded = " | ".join(fold_quote(piece) for piece in pieces)
-        padded = f" {folded} "
-        if any(f" {w} " in padded for w in windows):
-            out.append(source)
+    for source, index in grams.items():
+        cuts = own.get(source, [])
+        for window in windows:
+            hits = index.get(window, ())
+            if any(not any(a <= first < b or a <= last < b for a, b in cuts) for first, last in hits):
+                out.append(source)
+                break
     return tuple(out)
 
 
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
+def _four_grams(text: str) -> dict[str, list[tuple[int, int]]]:
+    """Every run of four folded words of a text -> (offset of first word, of last word)."""
+    words: list[tuple[str, int]] = []
+    for match in re.finditer(r"\w+(?:[.'\u2019]\w+)*", text):
+        for word in _fold_word(match.group()).split():
+            words.append((word, match.start()))
+    index: dict[str, list[tuple[int, int]]] = {}
+    for k in range(len(words) - 3):
+        gram = " ".join(w for w, _ in words[k : k + 4])
+        index.setdefault(gram, []).append((words[k][1], words[k + 3][1]))
+    return index
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold_quote(word)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 
 from newsweave.errors import InputError
 from newsweave.ingest.common import IngestResult, Rejected, article_id, check_text_like, decode_bytes
@@ -84,17 +84,25 @@ def article_from_record(record: object, name: str, default_id: str | None = None
     )
 
 
-def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
-    """One article object a line; a bad line is rejected with its line number."""
-    result = IngestResult()
+def json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[str, object]]:
+    """``(where, decoded object)`` for each non-blank line; a line that is not
+    JSON yields a :class:`Rejected` in place of the object."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{name}:{number}"
         try:
-            record = json.loads(line)
+            yield where, json.loads(line)
         except json.JSONDecodeError as exc:
-            result.rejected.append(Rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})"))
+            yield where, Rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+
+
+def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
+    """One article object a line; a bad line is rejected with its line number."""
+    result = IngestResult()
+    for where, record in json_lines(lines, name):
+        if isinstance(record, Rejected):
+            result.rejected.append(record)
             continue
         try:
             result.articles.append(article_from_record(record, where))
