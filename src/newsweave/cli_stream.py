@@ -1,5 +1,226 @@
-"""Commands: cli_stream (registered on newsweave.cli.app)."""
+"""Commands of the stream side: ``ingest``, ``stories``, ``bench cluster``.
+
+Thin shells over :mod:`newsweave.store` (with :class:`~newsweave.store.StreamIngest`),
+:mod:`newsweave.cluster` and :mod:`newsweave.dedup`; registered on
+:data:`newsweave.cli.app` and :data:`newsweave.cli.bench_app`.
+"""
 
 from __future__ import annotations
 
-from newsweave.cli import app, bench_app, eval_app  # noqa: F401
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app, eval_app  # noqa: F401
+from newsweave.errors import NewsweaveError, StoreError
+from newsweave.model import Article
+
+_err = Console(stderr=True)
+DEFAULT_CLUSTER_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "cluster"
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, directories, feeds (.xml/.rss/.atom), WARC files, or - for JSON lines on stdin."),
+    db: Path = typer.Option(..., "--db", help="The newsweave database (created when missing)."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk directories recursively."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+) -> None:
+    """Store articles, group near-duplicates and assign each to a story, as they arrive."""
+    from newsweave.clean import clean_article
+    from newsweave.ingest import read_inputs
+    from newsweave.store import Store, StreamIngest
+
+    result = read_inputs(inputs, recursive=recursive)
+    for rejected in result.rejected:
+        _err.print(f"[yellow]skipped[/] {rejected.message()}", highlight=False)
+    if not result.articles:
+        _err.print("nothing to ingest: no input gave an article")
+        raise typer.Exit(EXIT_UNUSABLE)
+    try:
+        store = Store.open(db)
+    except StoreError as exc:
+        _err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(EXIT_UNUSABLE) from exc
+    counts = {"new": 0, "duplicate": 0, "new_version": 0}
+    failed = 0
+    with store:
+        stream = StreamIngest(store)
+        with Progress(
+            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=_err, disable=not progress, transient=False,
+        ) as bar:
+            task = bar.add_task("ingest", total=len(result.articles))
+            for raw in result.articles:
+                try:
+                    outcome = stream.add(clean_article(raw))
+                except NewsweaveError as exc:
+                    failed += 1
+                    _err.print(f"[yellow]skipped[/] {raw.origin or raw.id}: {exc}", highlight=False)
+                    continue
+                counts[outcome.status] += 1
+                # Reported only after the commit: a kill after this line loses nothing.
+                print(f"{outcome.status}\t{outcome.article_id}\tstory {outcome.story_id}", flush=True)
+                bar.advance(task)
+        stream.finish()
+    _err.print(
+        f"{counts['new']} new, {counts['new_version']} new versions, {counts['duplicate']} already stored"
+        + (f", {failed} failed" if failed else ""),
+        highlight=False,
+    )
+    raise typer.Exit(EXIT_SKIPPED if result.rejected or failed else EXIT_OK)
+
+
+@app.command()
+def stories(
+    db: Path = typer.Option(..., "--db", help="The newsweave database."),
+    output_format: str = typer.Option("text", "--format", help="text or json."),
+    explain: Optional[int] = typer.Option(None, "--explain", help="Say why each article is in story ID."),
+) -> None:
+    """List the stored stories, or explain one story's memberships."""
+    from newsweave.store import Store
+
+    if output_format not in ("text", "json"):
+        _err.print(f"error: --format must be text or json, got {output_format!r}")
+        raise typer.Exit(EXIT_UNUSABLE)
+    if not db.exists():
+        _err.print(f"error: {db}: no such database")
+        raise typer.Exit(EXIT_UNUSABLE)
+    try:
+        with Store.open(db) as store:
+            payload = explain_story(store, explain) if explain is not None else [story_json(s) for s in store.stories()]
+    except StoreError as exc:
+        _err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(EXIT_UNUSABLE) from exc
+    if output_format == "json":
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+    elif explain is not None:
+        _print_explanation(payload)  # type: ignore[arg-type]
+    else:
+        for item in payload:  # type: ignore[union-attr]
+            dates = f"{item['first'] or '?'}..{item['last'] or '?'}"
+            print(f"{item['id']:>6}  {len(item['articles']):>4} articles  {item['sources']:>4} origins  {dates}  {item['title']}")
+
+
+def story_json(story: Any) -> dict[str, object]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "articles": list(story.article_ids),
+        "sources": story.sources,
+        "first": story.first_seen.isoformat() if story.first_seen else None,
+        "last": story.last_seen.isoformat() if story.last_seen else None,
+    }
+
+
+def explain_story(store: Any, story_id: int) -> dict[str, object]:
+    """A story with, per member, why it joined: similarity, shared entities, top shared terms."""
+    story = store.story(story_id)
+    members = []
+    for membership in store.memberships(story_id):
+        article = store.get_article(membership.article_id)
+        members.append(
+            {
+                "article": membership.article_id,
+                "title": article.title,
+                "published": article.published.isoformat() if article.published else None,
+                "founded": membership.founded,
+                "similarity": round(membership.similarity, 4),
+                "shared_entities": list(membership.shared_entities),
+                "shared_terms": list(membership.shared_terms),
+                "duplicate_group": membership.duplicate_group,
+            }
+        )
+    return story_json(story) | {"members": members}
+
+
+def _print_explanation(payload: dict[str, Any]) -> None:
+    print(f"story {payload['id']}: {payload['title']} ({len(payload['articles'])} articles, {payload['sources']} origins)")
+    for member in payload["members"]:
+        if member["founded"]:
+            why = "founded the story"
+        else:
+            why = f"similarity {member['similarity']:.3f}; entities: {', '.join(member['shared_entities']) or '-'}; terms: {', '.join(member['shared_terms']) or '-'}"
+        copy = f" [copy of {member['duplicate_group']}]" if member["duplicate_group"] not in (None, member["article"]) else ""
+        print(f"  {member['article']}{copy} ({member['published'] or 'undated'}) {member['title'] or ''}\n    {why}")
+
+
+# -- bench cluster -------------------------------------------------------------
+
+
+def load_cluster_stream(root: Path) -> tuple[list[Article], dict[str, str]]:
+    """The dev stream: BASIL in date order, then ECB+; with each article's gold event."""
+    basil = [json.loads(line) for line in (root / "basil-dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    basil.sort(key=lambda r: (r["date"], r["file"]))
+    ecb = [json.loads(line) for line in (root / "ecbplus-dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    for record in basil:
+        article = Article(
+            id="basil:" + record["file"], text=record["text"], title=record["title"], url=record["url"],
+            outlet=record.get("source"), published=dt.date.fromisoformat(record["date"]),
+        )
+        articles.append(article)
+        gold[article.id] = "basil:" + record["triplet_uuid"]
+    for record in ecb:
+        article = Article(id="ecb:" + record["doc_id"], text=record["text"], title=record.get("title"))
+        articles.append(article)
+        gold[article.id] = "ecb:" + record["event_cluster"]
+    return articles, gold
+
+
+def run_cluster_bench(root: Path) -> dict[str, object]:
+    """B-cubed of the stream clusterer (through a real store) and of the TF-IDF baseline."""
+    from newsweave.clean import clean_article
+    from newsweave.cluster import bcubed, tfidf_centroid_baseline
+    from newsweave.store import Store, StreamIngest
+
+    raw, gold = load_cluster_stream(root)
+    articles = [clean_article(a) for a in raw]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
+        stream = StreamIngest(store)
+        # An exact repeat is stored once; it belongs to the story of the text it repeats.
+        stored_as = {article.id: stream.add(article).article_id for article in articles}
+        stream.finish()
+        story_of = {m: s.id for s in store.stories() for m in s.article_ids}
+        predicted = {given: story_of[stored] for given, stored in stored_as.items() if stored in story_of}
+    seconds = time.perf_counter() - started
+    baseline = tfidf_centroid_baseline(articles)
+    report: dict[str, object] = {"articles": len(articles), "events": len(set(gold.values())), "seconds": round(seconds, 2)}
+    for name, labels in (("newsweave", predicted), ("tfidf_baseline", baseline)):
+        entry = {}
+        for part, prefix in (("all", ""), ("basil", "basil:"), ("ecbplus", "ecb:")):
+            part_gold = {k: v for k, v in gold.items() if k.startswith(prefix)}
+            p, r, f = bcubed({k: v for k, v in labels.items() if k in part_gold}, part_gold)
+            entry[part] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+        report[name] = entry
+    return report
+
+
+@bench_app.command("cluster")
+def bench_cluster(
+    data: Path = typer.Option(DEFAULT_CLUSTER_DATA, "--data", help="Folder with basil-dev.jsonl and ecbplus-dev.jsonl."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """B-cubed precision/recall/F1 of story clustering on BASIL + ECB+, beside a TF-IDF baseline."""
+    if not (data / "basil-dev.jsonl").exists() or not (data / "ecbplus-dev.jsonl").exists():
+        _err.print(f"error: {data}: basil-dev.jsonl and ecbplus-dev.jsonl not found (see --data)")
+        raise typer.Exit(EXIT_UNUSABLE)
+    report = run_cluster_bench(data)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"{report['articles']} articles, {report['events']} gold events, clustered in {report['seconds']} s")
+    print(f"{'system':<16}{'part':<9}{'P':>8}{'R':>8}{'F1':>8}")
+    for name in ("newsweave", "tfidf_baseline"):
+        for part, scores in report[name].items():  # type: ignore[union-attr]
+            print(f"{name:<16}{part:<9}{scores['precision']:>8.4f}{scores['recall']:>8.4f}{scores['f1']:>8.4f}")

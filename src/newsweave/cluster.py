@@ -13,8 +13,9 @@ Built for millions of articles, so no spaCy here: an article becomes
 
 A story keeps a centroid of its members' vectors and counts of their names
 and figures. An article joins the best-scoring story inside the time window
-when the score clears a threshold; the score adds name agreement to text
-similarity and subtracts for clashing figures. :meth:`StoryClusterer.repair`
+when its mean similarity to the members clears an absolute floor and a
+share of the story's own cohesion (names and figures are heavy terms of the
+vector, so two quakes in two places stay apart). :meth:`StoryClusterer.repair`
 (run periodically) splits off members that fit their story worse than a
 story of their own and merges stories that became one. Every membership
 carries a :class:`JoinReason` that says why.
@@ -70,8 +71,11 @@ _VECTOR_TERMS = 80  # an article's vector keeps its strongest terms: less noise,
 _CENTROID_TERMS = 300  # a story's centroid keeps its strongest terms
 _INDEX_TERMS = 12  # an article posts its strongest terms to the candidate index
 _HASH_BITS = 22
-NAME_BOOST = float(__import__("os").environ.get("NB", "1"))
-FIGURE_BOOST = float(__import__("os").environ.get("FB", "1"))  # document frequencies live in a fixed table of hashed terms
+_POSTING_SCAN = 64  # most recently active stories read per term
+_CANDIDATES = 24  # stories scored exactly per article
+_SPLIT_SAMPLE = 60  # most members a split examines pairwise
+NAME_BOOST = 1.0  # a name printed once weighs as a content word printed once
+FIGURE_BOOST = 1.0  # document frequencies live in a fixed table of hashed terms
 
 
 def _stem(word: str) -> str:
@@ -91,13 +95,16 @@ def _term_id(term: str) -> int:
 class ClusterConfig:
     """Settings of the online clusterer. Defaults are the measured ones (BENCHMARKS.md)."""
 
-    join_threshold: float = 0.30  # least score to join an existing story
-    name_weight: float = 0.25  # how much name agreement adds to the score
-    figure_penalty: float = 0.15  # subtracted per clash of figures on the same thing
+    # Least mean similarity of an article to a story's members to join it ...
+    join_threshold: float = 0.12
+    # ... and at least this share of the story's own cohesion (mean pairwise
+    # similarity of its members): a tight story asks more of a newcomer.
+    join_ratio: float = 0.4
     window_days: int = 7  # a story takes no article dated further than this from it
-    merge_threshold: float = 0.45  # repair: least score for two stories to merge
     repair_every: int = 500  # articles between repairs in a stream
-    split_ratio: float = 0.6  # repair splits when between-group similarity < this x cohesion
+    # Repair splits a story whose two halves link at less than this share of
+    # their own cohesion, and merges two stories that link at more.
+    split_ratio: float = 0.7
     min_split_side: int = 2  # neither side of a split may be smaller
 
     def __post_init__(self) -> None:
@@ -170,7 +177,7 @@ def _count_words(text: str, weight: float, terms: Counter[str], names: set[str])
 class JoinReason:
     """Why an article is in its story: the evidence at the moment it joined."""
 
-    similarity: float  # cosine of the article's vector with the story centroid
+    similarity: float  # mean cosine of the article's vector with the members' vectors
     shared_names: tuple[str, ...]
     shared_terms: tuple[str, ...]  # the terms contributing most to the similarity
     score: float
@@ -240,7 +247,8 @@ class StoryClusterer:
         self._df = [0] * (1 << _HASH_BITS)
         self._docs = 0
         self._stories: dict[int, _Story] = {}
-        self._index: dict[str, set[int]] = {}
+        # term -> stories listed under it, least recently active first (dict as ordered set)
+        self._index: dict[str, dict[int, None]] = {}
         self._features: dict[str, ArticleFeatures] = {}
         self._vectors: dict[str, dict[str, float]] = {}
         self._story_of: dict[str, int] = {}
@@ -264,9 +272,37 @@ class StoryClusterer:
         self._join(best, vector, features, reason)
         self._dirty.add(best.id)
         self._since_repair += 1
-        if self._since_repair >= self.config.repair_every:
-            self.repair()
         return Assignment(features.id, best.id, self._story_of_reason(features.id))
+
+    def place(self, features: ArticleFeatures, story_id: int, reason: JoinReason) -> None:
+        """Put an article into a known story without scoring (rebuilding state from a store)."""
+        if features.id in self._story_of:
+            return
+        self._learn_df(features)
+        story = self._stories.get(story_id)
+        if story is None:
+            story = self._stories[story_id] = _Story(story_id)
+            self._next_id = max(self._next_id, story_id + 1)
+        self._join(story, self._vector(features), features, reason)
+
+    @property
+    def repair_due(self) -> bool:
+        """True when ``repair_every`` articles arrived since the last repair."""
+        return self._since_repair >= self.config.repair_every
+
+    def members(self, story_id: int) -> tuple[str, ...]:
+        story = self._stories.get(story_id)
+        return tuple(story.members) if story else ()
+
+    def forget_oldest(self, max_articles: int) -> int:
+        """Drop the oldest stories until at most ``max_articles`` remain in memory."""
+        dropped = 0
+        while len(self._story_of) > max_articles and self._stories:
+            oldest = next(iter(self._stories.values()))
+            self._drop_story(oldest)
+            self._dirty.discard(oldest.id)
+            dropped += 1
+        return dropped
 
     def story_of(self, article_id: str) -> int:
         return self._story_of[article_id]
@@ -285,14 +321,19 @@ class StoryClusterer:
         return len(stale)
 
     def repair(self) -> list[tuple[str, int, int]]:
-        """Split misfits off and merge stories that are one; return the moves made.
+        """Merge stories that are one and split stories that are two; return the moves.
 
-        Each move is ``(article_id, from_story, to_story)``. Only stories that
-        changed since the last repair are examined against their neighbours,
-        so a repair costs in proportion to recent traffic.
+        Each move is ``(article_id, from_story, to_story)``; the members of
+        every story a move touches get fresh join reasons. Only stories that
+        changed since the last repair are examined, so a repair costs in
+        proportion to recent traffic.
         """
         self._since_repair = 0
         moves: list[tuple[str, int, int]] = []
+        for story_id in sorted(self._dirty):
+            story = self._stories.get(story_id)
+            if story is not None and story.members:
+                moves.extend(self._merge_into_neighbour(story))
         for story_id in sorted(self._dirty):
             story = self._stories.get(story_id)
             if story is not None:
@@ -315,19 +356,38 @@ class StoryClusterer:
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return {t: w / norm for t, w in top}
 
-    def _candidates(self, vector: dict[str, float], features: ArticleFeatures) -> set[int]:
-        found: set[int] = set()
-        for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[: 2 * _INDEX_TERMS]:
-            found.update(self._index.get(term, ()))
-        window = self.config.window_days
-        if features.published is None:
-            return found
-        return {
-            sid
-            for sid in found
-            if (story := self._stories[sid]).last is None
-            or (story.first - dt.timedelta(days=window) <= features.published <= story.last + dt.timedelta(days=window))  # type: ignore[operator]
-        }
+    def _candidates(self, vector: dict[str, float], features: ArticleFeatures) -> list[int]:
+        """The stories most worth scoring: those sharing most of the article's strong terms.
+
+        Each term's posting list is scanned from its most recently active
+        stories, and only the best few by shared term weight inside the time
+        window are scored exactly, so the cost per article stays flat as the
+        stream grows.
+        """
+        hits: dict[int, float] = {}
+        for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[: 2 * _INDEX_TERMS]:
+            posting = self._index.get(term)
+            if not posting:
+                continue
+            for scanned, story_id in enumerate(reversed(posting)):
+                if scanned >= _POSTING_SCAN:
+                    break
+                hits[story_id] = hits.get(story_id, 0.0) + weight
+        chosen: list[int] = []
+        for story_id in sorted(hits, key=lambda sid: (-hits[sid], sid)):
+            story = self._stories.get(story_id)
+            if story is None or not story.members or not self._in_window(story, features.published):
+                continue
+            chosen.append(story_id)
+            if len(chosen) >= _CANDIDATES:
+                break
+        return chosen
+
+    def _in_window(self, story: _Story, published: dt.date | None) -> bool:
+        if published is None or story.first is None or story.last is None:
+            return True
+        window = dt.timedelta(days=self.config.window_days)
+        return story.first - window <= published <= story.last + window
 
     def _score(self, vector: dict[str, float], features: ArticleFeatures, story: _Story) -> JoinReason:
         contributions = {t: w * story.centroid[t] for t, w in vector.items() if t in story.centroid}
@@ -335,27 +395,9 @@ class StoryClusterer:
         size = len(story.members)
         # A name counts as the story's when at least a third of its members printed it.
         shared = sorted(n for n in features.names if 3 * story.names[n] >= size)
-        name_share = len(shared) / max(1, min(len(features.names), 12))
-        clashes = self._figure_clashes(features, story)
-        score = similarity + self.config.name_weight * min(1.0, name_share) - self.config.figure_penalty * clashes
+        score = similarity
         top = sorted(contributions, key=lambda t: -contributions[t])[:8]
         return JoinReason(similarity, tuple(shared[:12]), tuple(top), score)
-
-    def _figure_clashes(self, features: ArticleFeatures, story: _Story) -> int:
-        """Things counted differently: "23 pirates" here, only "26 pirates" in the story."""
-        size = len(story.members)
-        theirs: dict[str, set[str]] = {}
-        for (number, word), count in story.figures.items():
-            if 2 * count >= size:
-                theirs.setdefault(word, set()).add(number)
-        clashes = 0
-        mine: dict[str, set[str]] = {}
-        for number, word in features.figures:
-            mine.setdefault(word, set()).add(number)
-        for word, numbers in mine.items():
-            if word in theirs and not numbers & theirs[word]:
-                clashes += 1
-        return min(clashes, 3)
 
     def _best_story(self, vector: dict[str, float], features: ArticleFeatures) -> tuple[_Story | None, JoinReason]:
         best: _Story | None = None
@@ -367,7 +409,7 @@ class StoryClusterer:
                 best, best_reason = story, reason
         if best is None or best_reason.score < self.config.join_threshold:
             return None, best_reason
-        if best_reason.similarity < self.config.split_ratio * best.cohesion():
+        if best_reason.similarity < self.config.join_ratio * best.cohesion():
             return None, best_reason
         return best, best_reason
 
@@ -384,8 +426,14 @@ class StoryClusterer:
         self._vectors[features.id] = vector
         self._story_of[features.id] = story.id
         self._reasons[features.id] = reason
+        self._post(story.id, vector)
+
+    def _post(self, story_id: int, vector: dict[str, float]) -> None:
+        """List the story under the article's strongest terms, as most recently active."""
         for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[:_INDEX_TERMS]:
-            self._index.setdefault(term, set()).add(story.id)
+            posting = self._index.setdefault(term, {})
+            posting.pop(story_id, None)
+            posting[story_id] = None
 
     def _story_of_reason(self, article_id: str) -> JoinReason:
         return self._reasons[article_id]
@@ -399,10 +447,42 @@ class StoryClusterer:
             for term in vector:
                 posting = self._index.get(term)
                 if posting is not None:
-                    posting.discard(story.id)
+                    posting.pop(story.id, None)
                     if not posting:
                         del self._index[term]
         self._stories.pop(story.id, None)
+
+    def _merge_into_neighbour(self, story: _Story) -> list[tuple[str, int, int]]:
+        """Fold a story into an older neighbour when the two link as one story does."""
+        vector = {t: w / (story.norm or 1.0) for t, w in story.centroid.items()}
+        pseudo = ArticleFeatures(f"story:{story.id}", {}, frozenset(), frozenset(), story.first, "")
+        for other_id in sorted(self._candidates(vector, pseudo)):
+            other = self._stories.get(other_id)
+            if other is None or other_id == story.id or not other.members:
+                continue
+            between = _dot(story.centroid, other.centroid) / (len(story.members) * len(other.members))
+            cohesions = [s.cohesion() for s in (story, other) if len(s.members) > 1]
+            if between < self.config.join_threshold:
+                continue
+            if cohesions and between < self.config.split_ratio * min(cohesions):
+                continue
+            low, high = sorted((story, other), key=lambda s: s.id)
+            moved = list(high.members)
+            self._rebuild(low, list(low.members) + moved)
+            self._drop_index(high)
+            high.members = []
+            del self._stories[high.id]
+            self._dirty.discard(high.id)
+            self._dirty.add(low.id)
+            return [(m, high.id, low.id) for m in moved]
+        return []
+
+    def _drop_index(self, story: _Story) -> None:
+        for article_id in story.members:
+            for term in self._vectors.get(article_id, {}):
+                posting = self._index.get(term)
+                if posting is not None:
+                    posting.pop(story.id, None)
 
     def _split(self, story: _Story, depth: int) -> list[tuple[str, int, int]]:
         """Cut a story in two when its members form two groups that link weakly.
@@ -414,7 +494,11 @@ class StoryClusterer:
         members = story.members
         if len(members) < 2 * self.config.min_split_side or depth <= 0:
             return []
-        halves = _bisect([self._vectors[m] for m in members])
+        # Bisection is quadratic: a big story is judged on an even sample of
+        # its members, and the rest follow the nearer half.
+        step = max(1, len(members) // _SPLIT_SAMPLE)
+        sample = members[::step]
+        halves = _bisect([self._vectors[m] for m in sample])
         if halves is None:
             return []
         left, right, within_left, within_right, between = halves
@@ -422,8 +506,13 @@ class StoryClusterer:
             return []
         if between >= self.config.split_ratio * min(within_left, within_right):
             return []
-        moved_ids = [members[i] for i in right]
-        kept_ids = [members[i] for i in left]
+        if step == 1:
+            moved_ids = [members[i] for i in right]
+            kept_ids = [members[i] for i in left]
+        else:
+            kept_ids, moved_ids = _follow_halves(members, [sample[i] for i in left], [sample[i] for i in right], self._vectors)
+        if len(moved_ids) < self.config.min_split_side or len(kept_ids) < self.config.min_split_side:
+            return []
         self._rebuild(story, kept_ids)
         new = self._new_story()
         self._rebuild(new, moved_ids)
@@ -442,10 +531,30 @@ class StoryClusterer:
             fresh.add(vector, features)
             self._story_of[article_id] = story.id
             self._reasons[article_id] = reason
-            for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[:_INDEX_TERMS]:
-                self._index.setdefault(term, set()).add(story.id)
+            self._post(story.id, vector)
         story.centroid, story.names, story.figures = fresh.centroid, fresh.names, fresh.figures
         story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
+
+
+def _follow_halves(
+    members: list[str], left: list[str], right: list[str], vectors: dict[str, dict[str, float]]
+) -> tuple[list[str], list[str]]:
+    """Send every member to the half of the sample whose centroid it is nearer."""
+
+    def centroid(ids: list[str]) -> dict[str, float]:
+        total: dict[str, float] = {}
+        for article_id in ids:
+            for term, weight in vectors[article_id].items():
+                total[term] = total.get(term, 0.0) + weight / len(ids)
+        return total
+
+    left_centre, right_centre = centroid(left), centroid(right)
+    kept: list[str] = []
+    moved: list[str] = []
+    for article_id in members:
+        vector = vectors[article_id]
+        (moved if _dot(vector, right_centre) > _dot(vector, left_centre) else kept).append(article_id)
+    return kept, moved
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:

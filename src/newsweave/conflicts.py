@@ -37,6 +37,9 @@ __all__ = ["find_conflicts", "value_interval", "compatible", "same_subject"]
 COMPARABLE_KINDS = frozenset({"duration", "count", "money", "percent", "age"})
 # How similar two subjects must be (weighted overlap of their identifying words).
 SAME_SUBJECT_MIN = 0.2
+# Bare counts ("three", "40 people") recur in a story about many different
+# groups of people and things, so they must match more closely.
+COUNT_SUBJECT_MIN = 0.4
 
 # Heads that name the same kind of happening, so "met for 7.5 hours" and
 # "talks lasted six hours" can be about one event.
@@ -45,13 +48,17 @@ _EVENT_HEADS = frozenset({
     "negotiate", "conversation", "call", "summit", "hold", "have", "last", "visit", "trip",
 })
 _APPROX = frozenset({"about", "around", "roughly", "approximately", "some", "an estimated", "close to"})
-_LOWER_BOUND = {"more than": 1.5, "over": 1.5, "at least": 1.5, "upwards of": 1.5, "just over": 1.2,
-                "well over": 2.0, "no fewer than": 1.5, "slightly more than": 1.2}
+# Bounds a hedge allows, as factors of the printed number. "More than a week"
+# is true of 12 days, so open bounds stay open; "nearly" and "just over" mean close to it.
+_LOWER_BOUND = {"more than": math.inf, "over": math.inf, "at least": math.inf, "upwards of": math.inf,
+                "well over": math.inf, "no fewer than": math.inf, "just over": 1.2, "slightly more than": 1.2}
 _UPPER_BOUND = {"nearly": 0.85, "almost": 0.85, "just under": 0.85, "slightly less than": 0.85,
-                "less than": 0.5, "fewer than": 0.5, "under": 0.5, "up to": 0.0, "at most": 0.0,
+                "less than": 0.0, "fewer than": 0.0, "under": 0.0, "up to": 0.0, "at most": 0.0,
                 "no more than": 0.0, "as many as": 0.0, "as much as": 0.0}
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                        "yesterday", "today"})
+_GENERIC_UNITS = frozenset({None, "count", "hours", "days", "years", "usd", "eur", "gbp", "jpy", "cny", "inr", "rub",
+                            "aud", "cad", "hkd", "percent", "clock", "year"})
 _VERB_HEADS = frozenset({"meet", "speak", "last", "have", "hold", "make", "take", "get", "be"})
 _KIND_NOUNS = {"duration": "how long", "count": "how many", "money": "how much", "percent": "what share", "age": "how old"}
 _QUESTIONS = {
@@ -188,8 +195,10 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
     if _clash(ta, tb, lexicon.person_words, lexicon.person_names) or _clash(ta, tb, _WEEKDAYS):
         return 0.0
     shared = ta & tb
-    # Something specific must be shared: a name, or two words beyond the event noun.
-    if not shared & lexicon.person_words and len(shared - _EVENT_HEADS) < 2:
+    # Something specific must be shared: a name, or two words beyond the event
+    # noun; a measure's own noun ("48-page indictment") is one of them.
+    specific = (shared - _EVENT_HEADS) | ({a.unit} if a.unit not in _GENERIC_UNITS else set())
+    if not shared & lexicon.person_words and len(specific) < 2:
         return 0.0
     w = lexicon.weight
     num = sum(w.get(t, 0.0) for t in shared)
@@ -204,15 +213,21 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
 
 
 def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:
-    """Average-linkage grouping of facts about the same thing."""
+    """Complete-linkage grouping of facts about the same thing.
+
+    Every member must resemble every other: a chain of loosely similar facts
+    ("15 seasons" ~ "19 seasons with the 76ers" ~ "10 seasons in Germany")
+    never makes one subject. Counts need a closer match than measures.
+    """
     groups: list[list[Fact]] = []
     for fact in facts:
         best, best_score = None, 0.0
+        floor = COUNT_SUBJECT_MIN if fact.kind == "count" and fact.unit == "count" else SAME_SUBJECT_MIN
         for group in groups:
             if any(f.sentence == fact.sentence for f in group):
                 continue  # two values in one sentence measure two things
             scores = [same_subject(fact, f, lexicon) for f in group]
-            if min(scores) <= 0.0:
+            if min(scores) < floor:
                 continue
             score = sum(scores) / len(scores)
             if score > best_score:
@@ -321,7 +336,19 @@ def _about(group: Sequence[Fact], lexicon: _Lexicon) -> str:
         key=lambda f: (min(len(f.about.split()), 8) if len(f.about) <= 90 else 0,
                        sum(len(set(f.about_terms) & set(g.about_terms)) for g in group)),
     )
-    return f"{_KIND_NOUNS.get(kind, kind)}: {central.about or ' '.join(central.about_terms[:6])}"
+    question = _KIND_NOUNS.get(kind, kind)
+    if central.unit not in _GENERIC_UNITS:
+        question = f"how many {central.unit}s"  # "48-page indictment": how many pages
+    phrase = central.about or " ".join(central.about_terms[:6])
+    return f"{question}: {re.sub(r'^(a)n? (?=[aeiouAEIOU])', 'an ', phrase)}"
+
+
+def _anchored(a: Fact, b: Fact, lexicon: _Lexicon) -> bool:
+    """Both facts name the same person, organisation or place, or count the same measured noun."""
+    if a.unit not in _GENERIC_UNITS and a.unit == b.unit:
+        return True  # "48-page" and "47-page" (indictment): the noun is the anchor
+    names = set(lexicon.full_names)
+    return bool(set(a.about_terms) & set(b.about_terms) & names)
 
 
 def _disagree(classes: Mapping[tuple[float, str], list[Fact]], printed: Mapping[str, set[tuple[str, str | None, float]]]) -> bool:
@@ -361,10 +388,15 @@ def _conflict_of(
         classes[_value_key(fact)].append(fact)
     if len(classes) < 2:
         return None
-    hard = any(
-        a.span.source != b.span.source and not compatible(a, b)
-        for i, a in enumerate(group) for b in group[i + 1:]
-    )
+    # Only pairs tied to the same named subject may disagree: "He played 15
+    # seasons" and "DiLeo has spent 19 seasons" share a noun, not a subject.
+    differing = [
+        (a, b) for i, a in enumerate(group) for b in group[i + 1:]
+        if a.span.source != b.span.source and _value_key(a) != _value_key(b) and _anchored(a, b, lexicon)
+    ]
+    if not differing:
+        return None
+    hard = any(not compatible(a, b) for a, b in differing)
     cross_source = any(
         {f.span.source for f in ca} - {f.span.source for f in cb}
         for ka, ca in classes.items() for kb, cb in classes.items() if ka != kb
@@ -389,6 +421,116 @@ def _conflict_of(
             )
         )
     return Conflict(about=_about(group, lexicon), values=tuple(values), kind="value", soft=not hard)
+
+
+# --- confusable place names ---------------------------------------------------------------
+
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_YEARISH = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceMention:
+    name: str
+    span: Span
+    sentence: str
+    terms: frozenset[str]
+
+
+def _place_mentions(article: "ParsedArticle") -> list[_PlaceMention]:
+    out = []
+    for mention in article.mentions:
+        if mention.label not in _PLACE_LABELS:
+            continue
+        name = re.sub(r"^the\s+", "", mention.text.strip(), flags=re.I)
+        for index, sentence in enumerate(article.sentences):
+            if sentence.start <= mention.span.start < sentence.end:
+                terms = frozenset(article.terms[index]) if index < len(article.terms) else frozenset()
+                out.append(_PlaceMention(name, mention.span, sentence.text, terms))
+                break
+    return out
+
+
+def _confusable(a: str, b: str) -> bool:
+    """Two names one letter-swap apart in sound and spelling ("Norwalk", "Norfolk"), yet not one name.
+
+    Spelling variants of one name ("Paris Island", "Parris Island") are
+    closer than this; unrelated names (Bali, Indonesia) much further.
+    """
+    from rapidfuzz import fuzz
+
+    la, lb = _place_key(a), _place_key(b)
+    if la == lb or la in lb or lb in la or min(len(la), len(lb)) < 5 or la[0] != lb[0]:
+        return False
+    if not (la.isalpha() and lb.isalpha()):
+        return False  # one-word town names only: multi-word names vary in too many harmless ways
+    if _abbreviates(a, b) or _abbreviates(b, a):
+        return False
+    return 60.0 <= fuzz.ratio(la, lb) < 90.0
+
+
+def _place_key(name: str) -> str:
+    return re.sub(r"['’]s$", "", name.strip().lower())
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """ "Calif." for "California", "Ft. Myers" for "Fort Myers": word by word, a dotted word abbreviates."""
+    ws, wl = _place_key(short).split(), _place_key(long).split()
+    if len(ws) != len(wl) or not any(w.endswith(".") for w in ws):
+        return False
+    return all(
+        x == y or (x.endswith(".") and x[0] == y[0] and _is_subsequence(x.rstrip("."), y)) for x, y in zip(ws, wl)
+    )
+
+
+def _same_setting(a: _PlaceMention, b: _PlaceMention) -> bool:
+    """The two sentences tell of one happening: the same year, or three shared content words."""
+    years = set(_YEARISH.findall(a.sentence)) & set(_YEARISH.findall(b.sentence))
+    return bool(years) or len(a.terms & b.terms) >= 3
+
+
+def _place_conflicts(parsed: Sequence["ParsedArticle"]) -> list[Conflict]:
+    """The same happening placed in two confusable places by different sources (Norwalk vs Norfolk)."""
+    mentions = {p.id: _place_mentions(p) for p in parsed}
+    together: set[frozenset[str]] = set()
+    for article_mentions in mentions.values():
+        by_sentence: dict[str, set[str]] = defaultdict(set)
+        for m in article_mentions:
+            by_sentence[m.sentence].add(_place_key(m.name))
+        for names in by_sentence.values():
+            together.update(frozenset({x, y}) for x in names for y in names if x != y)
+    seen: set[frozenset[str]] = set()
+    out: list[Conflict] = []
+    ids = list(mentions)
+    for i, source_a in enumerate(ids):
+        for source_b in ids[i + 1:]:
+            for a in mentions[source_a]:
+                for b in mentions[source_b]:
+                    pair = frozenset({_place_key(a.name), _place_key(b.name)})
+                    if pair in seen or pair in together or not _confusable(a.name, b.name) or not _same_setting(a, b):
+                        continue
+                    seen.add(pair)
+                    out.append(_place_conflict(a, b, mentions))
+    return out
+
+
+def _place_conflict(a: _PlaceMention, b: _PlaceMention, mentions: Mapping[str, list[_PlaceMention]]) -> Conflict:
+    values = []
+    for mention in (a, b):
+        carriers = [m for ms in mentions.values() for m in ms if _place_key(m.name) == _place_key(mention.name)]
+        values.append(
+            ConflictValue(
+                text=mention.name, value=None, unit="place",
+                sources=tuple(dict.fromkeys(m.span.source for m in carriers)),
+                evidence=mention.sentence, spans=tuple(m.span for m in carriers),
+            )
+        )
+    return Conflict(about=f"where it happened: {a.name} or {b.name}", values=tuple(values), kind="value")
 
 
 # --- attributions -------------------------------------------------------------------------
@@ -493,6 +635,7 @@ def find_conflicts(
         conflict = _conflict_of(group, texts, by_sentence, printed, lexicon)
         if conflict is not None and (include_soft or not conflict.soft):
             conflicts.append(conflict)
+    conflicts.extend(_place_conflicts(parsed))
     conflicts.sort(key=lambda c: c.soft)
     return tuple(conflicts) + tuple(_attribution_conflicts(quotes, lexicon))
 

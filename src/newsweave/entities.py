@@ -169,7 +169,10 @@ def find_entities(parsed: Sequence["ParsedArticle"]) -> tuple[Entity, ...]:
                         groups[key].referring.add("the " + printed)
     _drop_fragments(groups)
     merged = _merge_groups(groups)
-    entities = [_to_entity(group, order) for group in merged]
+    # "Ferguson Police", "Missouri State Highway Patrol": a word that opens institutions'
+    # names and is ever read as a place is the place, whatever the majority label.
+    institution_heads = {k.split()[0] for k in groups if " " in k and groups[k].labels["ORG"] > 0}
+    entities = [_to_entity(group, order, institution_heads) for group in merged]
     entities.sort(key=lambda e: (-len(e.sources), -e.mentions, e.name))
     return tuple(entities)
 
@@ -191,6 +194,10 @@ def alias_index(entities: Iterable[Entity]) -> dict[str, Entity]:
             claims[alias].add(entity)
     index = {alias: next(iter(owners)) for alias, owners in claims.items() if len(owners) == 1}
     index.update(strong)
+    # Also reachable by the folded form ("donald trump jr" for "Donald Trump Jr."),
+    # without overriding an alias printed that way.
+    for alias, entity in list(index.items()):
+        index.setdefault(fold_name(alias), entity)
     return index
 
 
@@ -221,16 +228,31 @@ def _role_head(role: str) -> str:
 
 def _surfaces(parsed: "ParsedArticle") -> list[_Surface]:
     out = []
+    medium_at = _after_medium_nouns(parsed.doc) if parsed.doc is not None else set()
     for mention in parsed.mentions:
         if mention.label not in _LABEL_TYPES:
             continue
-        display = _clean_display(mention.text, mention.label)
+        label = mention.label
+        if label == "PERSON" and mention.span.start in medium_at and " " not in mention.text.strip():
+            label = "ORG"  # "state media Xinhua reported": an outlet, not a person
+        display = _clean_display(mention.text, label)
         if display is None:
             continue
         key = fold_name(display)
         if key and any(ch.isalpha() for ch in key):
-            out.append(_Surface(display, key, mention.label, parsed.id, mention.span.start))
+            out.append(_Surface(display, key, label, parsed.id, mention.span.start))
     return out
+
+
+_MEDIUM_NOUNS = frozenset(
+    """media agency broadcaster newspaper paper outlet network channel daily tabloid station
+    television tv magazine website radio""".split()
+)
+
+
+def _after_medium_nouns(doc: "Doc") -> set[int]:
+    """Offsets of tokens printed right after a word for a news medium ("media Xinhua")."""
+    return {tok.idx for tok in doc[1:] if doc[tok.i - 1].lower_ in _MEDIUM_NOUNS}
 
 
 def _clean_display(text: str, label: str) -> str | None:
@@ -293,7 +315,7 @@ def _merge_groups(groups: dict[str, _Group]) -> list[_Group]:
     for key in groups:
         if " " in key or not full:
             continue
-        ends = [f for f in full if f.split()[-1] == key]
+        ends = [f for f in full if f.split()[-1] == key]  # never "Trump" -> "Donald Trump Jr."
         starts = [f for f in full if f.split()[0] == key]
         if key not in persons and _mostly_place(groups[key]):
             continue
@@ -330,23 +352,54 @@ def _mostly_place(group: _Group) -> bool:
     return places * 2 > sum(group.labels.values())
 
 
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Common English short forms whose letters do not start the full name.
+_NICKNAMES: Mapping[str, str] = {
+    "bob": "robert", "bobby": "robert", "rob": "robert", "bill": "william", "billy": "william",
+    "will": "william", "jim": "james", "jimmy": "james", "mike": "michael", "tom": "thomas",
+    "joe": "joseph", "chris": "christopher", "dick": "richard", "rick": "richard",
+    "tony": "anthony", "ted": "edward", "ed": "edward", "ned": "edward", "liz": "elizabeth",
+    "beth": "elizabeth", "kate": "katherine", "kathy": "katherine", "peggy": "margaret",
+    "meg": "margaret", "sue": "susan", "chuck": "charles", "charlie": "charles", "jack": "john",
+    "hank": "henry", "harry": "henry", "larry": "lawrence", "jerry": "gerald", "andy": "andrew",
+    "dave": "david", "steve": "steven", "nick": "nicholas", "pat": "patrick", "sam": "samuel",
+}
+
+
+def _name_words(key: str) -> list[str]:
+    words = key.split()
+    while len(words) > 2 and words[-1] in _SUFFIXES:  # "eric h holder jr"
+        words.pop()
+    return words
+
+
 def _same_person(a: str, b: str) -> bool:
-    wa, wb = a.split(), b.split()
+    if (a.split()[-1] in _SUFFIXES) != (b.split()[-1] in _SUFFIXES):
+        return False  # "Donald Trump Jr." is not "Donald Trump"
+    wa, wb = _name_words(a), _name_words(b)
     if wa[-1] != wb[-1]:
         return False
-    fa, fb = wa[0], wb[0]
+    fa, fb = (_NICKNAMES.get(w, w) for w in (wa[0], wb[0]))
     return fa.startswith(fb) or fb.startswith(fa)
 
 
-def _to_entity(group: _Group, order: Mapping[str, int]) -> Entity:
+def _to_entity(group: _Group, order: Mapping[str, int], institution_heads: set[str] = frozenset()) -> Entity:  # type: ignore[assignment]
     entity_type = _resolve_type(group)
+    places = sum(group.labels[l] for l in ("GPE", "LOC", "FAC"))
+    if entity_type == "ORG" and places and {fold_name(d) for d in group.displays} & institution_heads:
+        entity_type = "PLACE"
     name = _canonical_name(group, entity_type)
     forms = {d for d in group.displays if d != name} | group.referring
     aliases = tuple(sorted(forms, key=lambda d: (-len(d), d)))
     role = None
     if group.roles:
-        top = max(group.roles.values())
-        role = min((r for r, n in group.roles.items() if n == top), key=lambda r: (-len(r), r))
+        # Count "Foreign Minister" and "foreign minister" as one role; print it capitalised.
+        by_case: Counter[str] = Counter()
+        for printed, n in group.roles.items():
+            by_case[printed.lower()] += n
+        top = max(by_case.values())
+        chosen = min((r for r, n in by_case.items() if n == top), key=lambda r: (-len(r), r))
+        role = min((r for r in group.roles if r.lower() == chosen), key=lambda r: (not r[:1].isupper(), r))
     sources = tuple(sorted(group.sources, key=lambda s: order.get(s, 0)))
     return Entity(name, entity_type, sources, aliases, role, sum(group.labels.values()))
 
@@ -383,7 +436,9 @@ def _printed_roles(doc: "Doc") -> list[tuple[str, str, str]]:
     """(folded name key, role, role with nationality as printed) for each name with a title."""
     out = []
     for ent in doc.ents:
-        if ent.label_ not in {"PERSON", "ORG", "GPE"}:
+        # People, and one-word names spaCy mislabelled ("Wang" as ORG); never a place or
+        # organisation that merely follows a title ("... Blumenthal of Connecticut").
+        if ent.label_ != "PERSON" and not (ent.label_ in {"ORG", "GPE"} and len(ent) == 1):
             continue
         name = strip_honorifics(_clean_display(ent.text, "PERSON") or "")
         inner = _inner_title(ent.text, name)
@@ -407,11 +462,15 @@ def _inner_title(text: str, name: str) -> str | None:
 def _title_before(doc: "Doc", ent: "SpacySpan") -> tuple[str, str] | None:
     """Role words printed right before the name, without and with the nationality:
     "Chinese Foreign Minister [Qin Gang]" -> ("Foreign Minister", "Chinese Foreign Minister")."""
+    if ent.start == 0 or doc[ent.start - 1].lower_ in {"of", "the", "for", "mr.", "mrs.", "ms."}:
+        return None  # "the chairman of the [Clinton] campaign" is no title of Clinton
     tokens = []
     i = ent.start - 1
     while i >= 0:
         tok = doc[i]
         low = tok.text.lower()
+        if tok.ent_type_ == "PERSON":
+            break  # another person's name: "Attorney General Richard Blumenthal of Connecticut"
         if tok.text == "-" or low == "co":  # "co-founder"
             tokens.append(tok)
             i -= 1
@@ -441,7 +500,8 @@ def _appositive_role(ent: "SpacySpan") -> str | None:
     """ "Wang Yi, China's top diplomat" -> "top diplomat" (an appositive headed by a role)."""
     root = ent.root
     for child in root.children:
-        if child.dep_ == "appos" and child.i >= ent.end and child.lower_ in ROLE_HEADS:
+        comma_after = ent.end < len(ent.doc) and ent.doc[ent.end].text == ","
+        if comma_after and child.dep_ == "appos" and child.i > ent.end and child.lower_ in ROLE_HEADS:
             words = [t for t in child.subtree if t.i <= child.i]
             while words and (words[0].ent_type_ in {"GPE", "NORP"} or words[0].is_punct or words[0].lower_ in {"the", "'s", "\u2019s", "a", "an"}):
                 words.pop(0)

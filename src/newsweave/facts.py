@@ -159,10 +159,27 @@ _DURATION = re.compile(
     rf"|months?|years?|decades?|centur(?:y|ies))\b(?![- ]+old)",
     re.I,
 )
+# "more than a week", "for an hour": a unit counted as one, only where a hedge or
+# "for" makes it a measure (not "a day after", "a year ago").
+_ONE_UNIT = re.compile(
+    r"\b(?:than|over|nearly|almost|about|around|roughly|under|least|to|for|within|lasted|some)\s+"
+    r"(?P<v>an?[- ](?P<unit>hour|minute|day|week|fortnight|month|year|decade|century))\b"
+    r"(?![- ]+(?:and|or|ago|old|later|earlier|after|before))",
+    re.I,
+)
 _HALF_AN = re.compile(r"\bhalf[- ]an?[- ]+(?P<unit>hour|minute|day|year)\b|\ban?[- ]+(?P<unit2>hour|minute|day|week|month|year)[- ]+and[- ]+a[- ]+half\b", re.I)
 # "a 48-page indictment", "a 10-point plan": a count of the hyphenated noun.
 _MEASURE_COMPOUND = re.compile(rf"\b(?P<num>{NUMBER})-(?P<noun>[a-z]{{3,}})\b(?!-)", re.I)
 _COUNT = re.compile(rf"\b(?P<num>{NUMBER})\b(?![-:.,]?\d)", re.I)
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+# "August 9", "June 19, 2023", "9 August": a calendar date, never a count.
+_DATE = re.compile(
+    rf"\b{_MONTH_NAME}\s+[0-3]?\d(?:st|nd|rd|th)?\b(?:,?\s+(?:19|20)\d\d\b)?"
+    rf"|\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH_NAME}(?:,?\s+(?:19|20)\d\d\b)?"
+)
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b(?![-:,.]?\d)")
 
 
@@ -214,6 +231,9 @@ def _scan_values(text: str) -> list[_Value]:
         unit, factor = _duration_unit(m["unit"] or m["unit2"])
         amount = 0.5 if m["unit"] else 1.5
         add(_Value("duration", m.start(), m.end(), amount * factor, unit, m.start()))
+    for m in _ONE_UNIT.finditer(text):
+        unit, factor = _duration_unit(m["unit"])
+        add(_Value("duration", m.start("v"), m.end(), factor, unit, m.start("unit")))
     for m in _DURATION.finditer(text):
         number = parse_number(m["num"])
         unit, factor = _duration_unit(m["unit"])
@@ -224,6 +244,8 @@ def _scan_values(text: str) -> list[_Value]:
             continue
         number = parse_number(m["num"])
         add(_Value("count", m.start(), m.end(), number, noun, m.start("noun")))
+    for m in _DATE.finditer(text):
+        add(_Value("date", m.start(), m.end(), None, "date", m.start()))
     for m in _YEAR.finditer(text):
         add(_Value("year", m.start(), m.end(), float(m.group()), "year", m.start()))
     for m in _COUNT.finditer(text):
@@ -292,11 +314,12 @@ def _subtree_without(token: "Token", skip: set[int]) -> list["Token"]:
             continue
         out.append(tok)
         for child in tok.children:
-            if child.dep_ in ("conj", "cc", "relcl", "advcl", "ccomp", "parataxis", "appos_clause"):
-                if tok is token:
-                    continue
-                if child.dep_ in ("conj", "cc") and child.pos_ in ("VERB", "AUX"):
-                    continue
+            # Clauses say something else about the noun; conjoined nouns ("12 days
+            # of protests and unrest") are part of it, conjoined verbs are not.
+            if child.dep_ in ("relcl", "advcl", "ccomp", "parataxis"):
+                continue
+            if child.dep_ in ("conj", "cc") and (child.pos_ in ("VERB", "AUX") or tok.pos_ in ("VERB", "AUX")):
+                continue
             stack.append(child)
     return sorted(out, key=lambda t: t.i)
 
@@ -417,7 +440,9 @@ def _antecedent(subject: "Token", doc: "Doc", sentences: Sequence[tuple[int, int
     return None
 
 
-def _about(subject: _Subject, value_tokens: set[int], doc: "Doc", sentences: Sequence[tuple[int, int]]) -> tuple[str, tuple[str, ...]]:
+def _about(
+    subject: _Subject, value_tokens: set[int], doc: "Doc", sentences: Sequence[tuple[int, int]], alone: bool = True
+) -> tuple[str, tuple[str, ...]]:
     """A readable phrase for the subject and the terms that identify it."""
     head = subject.head
     scope = list(subject.scope)
@@ -433,7 +458,13 @@ def _about(subject: _Subject, value_tokens: set[int], doc: "Doc", sentences: Seq
             continue
         if tok.pos_ in ("NOUN", "PROPN", "VERB", "ADJ") or tok.lower_ in _DAY_WORDS:
             terms.append(tok.lemma_.lower() if tok.pos_ != "PROPN" else tok.lower_)
-    for ent in _names_in(scope):
+    names = _names_in(scope)
+    if head.pos_ in ("NOUN", "PROPN") and alone:
+        # Who and where a measured noun belongs to is often said by its clause
+        # ("Ferguson has endured | more than a week of unrest"): bring its names,
+        # unless other values share the sentence and the names may be theirs.
+        names += [e for e in _names_in(_clause_of(head, value_tokens)) if e.label_ != "DATE"]
+    for ent in names:
         terms.extend(w.lower() for w in ent.text.split() if w.lower() not in _TITLES and w.isalpha())
     unique = tuple(dict.fromkeys(t for t in terms if t.strip() and t.lower() not in _TITLES))
     return phrase, unique
@@ -489,7 +520,10 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
                 r.i for v, r in roots.items()
                 if r is not None and v is not value and sentence.start <= v.start < sentence.end
             }
-            about, terms = _context(doc, value, sentences, others)
+            alone = not any(
+                v is not value and v.kind == value.kind and sentence.start <= v.start < sentence.end for v in values
+            )
+            about, terms = _context(doc, value, sentences, others, alone)
         out.append(
             Fact(
                 kind=value.kind,
@@ -528,6 +562,8 @@ def _as_age(value: _Value, text: str, doc: "Doc | None") -> _Value:
 
 def _worth_keeping(value: _Value, text: str) -> bool:
     """Drop bare numbers that are labels, not amounts ("the two sides", "one of", "G20")."""
+    if value.kind == "date":
+        return True  # a calendar date carries no number, only its words
     if value.value is None:
         return False
     if value.kind != "count" or value.unit != "count":
@@ -554,13 +590,17 @@ def _sentence_around(parsed: "ParsedArticle", offset: int) -> Span | None:
 
 
 def _context(
-    doc: "Doc", value: _Value, sentences: Sequence[tuple[int, int]], others: set[int] = frozenset()  # type: ignore[assignment]
+    doc: "Doc",
+    value: _Value,
+    sentences: Sequence[tuple[int, int]],
+    others: set[int] = frozenset(),  # type: ignore[assignment]
+    alone: bool = True,
 ) -> tuple[str, tuple[str, ...]]:
     root = _value_root(doc, value.start, value.end)
     if root is None:
         return "", ()
     if value.kind == "age":
-        person = _person_before(doc, value.start)
+        person = _person_after(doc, value.end) or _person_before(doc, value.start)
         if person is not None:
             # "Elizabeth Lauten, 31," / "Sasha Obama, aged 13": the age is that person's.
             return person.text, ("age",) + tuple(w.lower() for w in person.text.split() if w.lower() not in _TITLES)
@@ -570,10 +610,18 @@ def _context(
     in_phrase = root.dep_ == "pobj" and root.head.dep_ == "prep"
     if in_phrase:
         value_tokens = value_tokens | {root.head.i}  # "in" of "in five years" is part of the value
-    about, terms = _about(subject, value_tokens, doc, sentences)
+    about, terms = _about(subject, value_tokens, doc, sentences, alone=alone)
     # Where a prepositional phrase attaches is what the small parser gets wrong most.
     window = _left_window(doc, value.start, sentences) if in_phrase else ()
     return about, tuple(dict.fromkeys(terms + tuple(w for w in window if w not in _TITLES)))
+
+
+def _person_after(doc: "Doc", end: int) -> "DocSpan | None":
+    """The person named right after ``end`` ("23-year-old | Laci Peterson")."""
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and 0 <= ent.start_char - end <= 1:
+            return ent
+    return None
 
 
 def _person_before(doc: "Doc", start: int) -> "DocSpan | None":
@@ -615,4 +663,4 @@ def _left_window(doc: "Doc", start: int, sentences: Sequence[tuple[int, int]], s
 
 def iter_kinds() -> Iterator[str]:
     """The kinds of fact this module produces."""
-    yield from ("age", "count", "duration", "money", "percent", "time", "year")
+    yield from ("age", "count", "date", "duration", "money", "percent", "time", "year")

@@ -54,18 +54,23 @@ SPEECH_LEMMAS = frozenset(
     urge call describe blame accuse announce reply respond answer comment confirm deny
     acknowledge admit suggest recall remark vow pledge promise predict hail praise
     criticize criticise condemn demand quote emphasize emphasise underscore reiterate
-    affirm assert maintain complain concede conclude continue observe point caution
-    charge contend counter tweet post hear""".split()
+    affirm assert complain concede conclude observe point caution contend tweet
+    hear""".split()  # not "continue", "maintain", "charge": mostly not about speech
 )
 # Nouns that name a document or medium rather than a speaker: they become the channel.
 CHANNEL_NOUNS = frozenset(
     """reading readout statement report editorial transcript release communique communiqué
     media broadcaster television tv agency newspaper paper outlet footage video interview
     post tweet letter memo document briefing account website broadcast e-mail email
-    filing lawsuit complaint ruling order opinion decision""".split()
+    filing lawsuit complaint ruling order opinion decision cable message""".split()
 )
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "which", "who"})
+# Fuzzy-match floor (rapidfuzz, 0-100) for two quotations to be one statement. At 80,
+# two translations of one readout would meet ("erroneous perception of China, which leads
+# to wrong policies" / "..., leading to incorrect policies": 84), but on BASIL different
+# sentences of one speech chain together; 85 keeps groups to one statement.
+SAME_STATEMENT_RATIO = 85
 _MAX_QUOTE_CHARS = 3000  # a longer "quotation" is an unbalanced mark, not speech
 _STOP = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
@@ -236,6 +241,11 @@ class _SentenceReader:
         self.sentence_starts = [s.start for s in parsed.sentences]
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.inside = [(q.opened, q.closed + 1) for q in spans]
+        self.mentioned = [
+            (ent.start_char, found.name)
+            for ent in self.ents
+            if (found := self.aliases.get(fold_name(strip_honorifics(ent.text)))) is not None and found.type == "PERSON"
+        ]
         self.people = self._person_subjects()  # (offset, name, main clause) of people as subjects
         self.previous: tuple[QuoteSpan, _Who] | None = None
         self.reported: dict[int, _Who | None] = {}  # quotation -> the subject it reports
@@ -245,6 +255,8 @@ class _SentenceReader:
         words = self.text[q.start : q.end]
         who = self._speaker(q)
         reported = self._reported_subject(q)
+        if who.name is None and who.channel is None:
+            who = self._introduced_before(q) or who
         if who.name is None and who.channel is None:
             if self._continues_previous(q) or (reported is not None and self._reports_same(q, reported)):
                 # The quoted statement goes on: `X said in a statement. Blinken "stressed
@@ -269,10 +281,45 @@ class _SentenceReader:
         first = max(0, bisect.bisect_right(self.sentence_starts, q.opened) - 1)
         last = max(0, bisect.bisect_right(self.sentence_starts, max(q.closed - 1, q.start)) - 1)
         end = sents[last].end
-        tail_follows = self.text[q.start : q.end].rstrip().endswith(",")
-        if tail_follows and last + 1 < len(sents) and sents[last].end <= q.closed + 1 and "\n" not in self.text[q.closed : sents[last + 1].start]:
-            end = sents[last + 1].end  # `"...," Mr Xi said.` split after the mark: read its tail
+        if (
+            last + 1 < len(sents)
+            and sents[last].end <= q.closed + 1
+            and "\n" not in self.text[q.closed : sents[last + 1].start]
+            and self._attribution_follows(q, sents[last + 1].start, sents[last + 1].end)
+        ):
+            end = sents[last + 1].end  # `"...?" Mr. Trump was quoted as saying.` split after the mark
         return sents[first].start, end
+
+    def _introduced_before(self, q: QuoteSpan) -> _Who | None:
+        """`The committee issued a statement:` then a paragraph that is the quotation:
+        the subject of the introducing sentence speaks."""
+        k = bisect.bisect_right(self.paragraph_starts, q.opened) - 1
+        if k == 0 or self.text[self.paragraph_starts[k] : q.opened].strip():
+            return None
+        before = self.text[: self.paragraph_starts[k]].rstrip()
+        if not before.endswith(":"):
+            return None
+        j = bisect.bisect_right(self.sentence_starts, len(before) - 1) - 1
+        if j < 0:
+            return None
+        sentence = self.parsed.sentences[j]
+        for tok in self._outside(sentence.start, sentence.end):
+            if tok.dep_ == "ROOT":
+                who = self._subject_of(tok, q, named_only=True)
+                if who is not None:
+                    return who
+        return None
+
+    def _attribution_follows(self, q: QuoteSpan, start: int, end: int) -> bool:
+        """Is the next sentence the tail of this quotation's sentence? Yes after a comma
+        inside the marks; after "?" or "!" only when a speech verb comes early in it."""
+        last = self.text[q.start : q.end].rstrip()[-1:]
+        if last == ",":
+            return True
+        if last not in {"?", "!"}:
+            return False
+        head = [t for t in self._outside(start, end) if not t.is_punct][:8]
+        return any(t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ in {"VERB", "AUX"} for t in head)
 
     def _outside(self, start: int, end: int) -> list["Token"]:
         lo = bisect.bisect_left(self.token_starts, start)
@@ -290,12 +337,21 @@ class _SentenceReader:
         channel = self._according_to(outside)
         verbs = [t for t in outside if t.lemma_.lower() in SPEECH_LEMMAS and t.pos_ in {"VERB", "AUX", "NOUN"}]
         verbs.sort(key=lambda t: _distance(t.idx, q))
+        generic: _Who | None = None
         for verb in verbs:
             who = self._subject_of(verb, q)
-            if who is not None and who.name is None:
+            if who is None:
+                continue
+            if who.name is None:
                 channel = channel or who.channel  # "a letter ..., which stated": keep looking
-            elif who is not None:
+            elif who.is_person or self._is_entity(who.name):
                 return _Who(who.name, who.is_person, who.channel or channel)
+            elif generic is None:
+                # "the improper use of funds continued": a plain noun phrase speaks only
+                # if no verb nearby has a named speaker.
+                generic = who
+        if generic is not None:
+            return _Who(generic.name, False, generic.channel or channel)
         if channel is not None:
             return _Who(None, False, channel)
         # No speech verb: the subject of the clause the quotation sits in ("Wang blamed
@@ -412,6 +468,12 @@ class _SentenceReader:
                 return _Who(None, False)
             return self._resolve(modified, q)
         if low in _OTHER_PRONOUNS:
+            if low == "it":
+                # "Slate magazine produced a profile ..., it said": an organisation named
+                # earlier in the same sentence.
+                organisation = self._organisation_before(head)
+                if organisation is not None:
+                    return _Who(organisation.name, False)
             if self.previous is not None and self._near(self.previous[0].opened, q.opened):
                 return self.previous[1]
             return _Who(None, False)
@@ -435,10 +497,41 @@ class _SentenceReader:
             if person is not None:
                 return _Who(person, True)
         if head.lower_ in CHANNEL_NOUNS or head.lemma_.lower() in CHANNEL_NOUNS:
-            return _Who(None, False, phrase)
+            # Keep the article: "the reading" names one document, "reading" does not.
+            channel = self.doc[head.left_edge.i : head.i + 1].text
+            owner = self._channel_owner(head, q)
+            if owner is not None:
+                return _Who(owner.name, owner.is_person, channel)
+            return _Who(None, False, channel)
         if head.pos_ in {"NOUN", "PROPN"}:
             return _Who(phrase, False)
         return _Who(None, False)
+
+    def _channel_owner(self, head: "Token", q: QuoteSpan) -> _Who | None:
+        """Whose document it is: "the press release from the U.S. Attorney's Office",
+        "a statement by the lawmaker", "the ministry's statement"."""
+        for child in head.children:
+            if child.dep_ == "poss" and child.pos_ in {"PROPN", "NOUN"}:
+                owner = self._resolve(child, q)
+                return owner if owner.name else None
+            if child.dep_ == "prep" and child.lower_ in {"from", "by", "of"}:
+                objects = [g for g in child.children if g.dep_ == "pobj"]
+                if objects and objects[0].pos_ in {"PROPN", "NOUN"}:
+                    owner = self._resolve(objects[0], q)
+                    return owner if owner.name else None
+        return None
+
+    def _organisation_before(self, head: "Token") -> Entity | None:
+        """The nearest organisation named earlier in the sentence of ``head``."""
+        k = max(0, bisect.bisect_right(self.sentence_starts, head.idx) - 1)
+        floor = self.parsed.sentences[k].start if self.parsed.sentences else 0
+        best = None
+        for ent in self.ents:
+            if floor <= ent.start_char and ent.end_char <= head.idx and ent.label_ in {"ORG", "WORK_OF_ART"}:
+                found = self.aliases.get(fold_name(ent.text)) or self.aliases.get(ent.text.lower())
+                if found is not None and found.type == "ORG":
+                    best = found
+        return best
 
     def _noun_phrase(self, head: "Token") -> str:
         """The subject's words up to its head noun, without a leading determiner."""
@@ -480,13 +573,20 @@ class _SentenceReader:
         """The nearest person before ``offset`` (in this paragraph or the one before) who
         was a main-clause subject or a speaker; else the nearest person subject at all.
         "Ryan told a story about Romney caring for ... he then added" means Ryan."""
+        return self._nearest_in(self.people, offset)
+
+    def _nearest_in(self, people: Sequence[tuple[int, str, bool]], offset: int) -> str | None:
         floor = self._paragraph_floor(offset)
         main, anyone = None, None
-        for at, name, is_main in self.people:
+        for at, name, is_main in people:
             if floor <= at < offset:
                 anyone = name
                 main = name if is_main else main
-        return main or anyone
+        if main or anyone:
+            return main or anyone
+        # No person acted as a subject nearby: the last person named at all.
+        named = [name for at, name in self.mentioned if floor <= at < offset]
+        return named[-1] if named else None
 
     def _paragraph_floor(self, offset: int) -> int:
         """Start of the paragraph before the one holding ``offset``."""
@@ -542,12 +642,26 @@ class _SentenceReader:
                 clause = root.head if role != "appos" else root.head.head
                 main = according or relative or clause.dep_ in {"ROOT", "conj"}
                 out.append((ent.start_char, found.name, main))
-        for tok in self.doc:  # roles as subjects: "the secretary also said"
-            if tok.dep_ in {"nsubj", "nsubjpass"} and tok.pos_ == "NOUN":
+        pronouns: list[tuple[int, None, bool]] = []
+        for tok in self.doc:
+            if tok.dep_ not in {"nsubj", "nsubjpass"}:
+                continue
+            main = tok.head.dep_ in {"ROOT", "conj"}
+            if tok.pos_ == "NOUN":  # roles as subjects: "the secretary also said"
                 entity = self._entity_in(self._noun_phrase(tok), tok)
                 if entity is not None and entity.type == "PERSON":
-                    out.append((tok.idx, entity.name, tok.head.dep_ in {"ROOT", "conj"}))
-        return sorted(out)
+                    out.append((tok.idx, entity.name, main))
+            elif tok.lower_ in {"he", "she"}:
+                pronouns.append((tok.idx, None, main))
+        # A "he" that is itself a subject stands for the person before it, so a later
+        # "he said" two paragraphs on still reaches the name ("Mr. Blumenthal said. /
+        # ... he praised the audience ... / "I served," he said.").
+        chained: list[tuple[int, str, bool]] = []
+        for at, name, main in sorted(out + pronouns, key=lambda item: item[0]):  # type: ignore[operator]
+            resolved = name if name is not None else self._nearest_in(chained, at)
+            if resolved is not None:
+                chained.append((at, resolved, main))
+        return chained
 
 
 _EPITHET_HEADS = frozenset(
@@ -666,7 +780,11 @@ def _same_statement(a: str, b: str) -> bool:
     shared = _content(short) & _content(long)
     if len(shared) < 3 or len(shared) < 0.5 * len(_content(short)):
         return False
-    return fuzz.partial_ratio(short, long) >= 85 or fuzz.token_set_ratio(short, long) >= 85
+    if fuzz.partial_ratio(short, long) >= SAME_STATEMENT_RATIO:
+        return True
+    # Word-set overlap ignores order: only trusted for quotations long enough that
+    # sharing most of their words cannot be chance.
+    return len(short.split()) >= 6 and fuzz.token_set_ratio(short, long) >= SAME_STATEMENT_RATIO
 
 
 def _content(folded: str) -> set[str]:

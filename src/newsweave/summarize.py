@@ -4,85 +4,118 @@ Runs after the NLP pass and the story's sentence index
 (``nlp -> similarity.build_index -> summarize``); ``brief.py`` calls
 :func:`summarize` and puts its items under ``summary``.
 
-Every sentence of every source is scored on signals that hold for any news
-story, not on fitted rules:
+What the outlets agree on leads. Every word of the story (lower-cased,
+Porter-stemmed, function words included, as a reader or ROUGE sees them) gets
+an *agreement* weight: the share of sources that print it -- in their
+headline (``Article.title``) or body -- raised to ``agreement_power``, so a
+word every outlet uses counts far more than one outlet's colour. A source's
+use of a word counts less the deeper into the article it first comes (news is
+written top-down; ``lead_sentences`` count fully, then the weight halves
+every ``position_half_life`` sentences).
 
-* **support**: how strongly the *other* sources carry the same content (the
-  best match in each other source, summed) -- what outlets agree on leads;
-* **headline**: similarity to the sources' headlines (``Article.title``,
-  or an article's opening line when no title was given), since a headline
-  states what its outlet thinks the story is;
-* **centrality**: closeness to the story's TF-IDF centroid;
-* **lead**: news is written top-down, so earlier sentences weigh more.
+The summary is the set of sentences that maximises the agreement weight of
+the distinct words it covers per word the reader reads, i.e.
+``covered / (summary words + budget)`` -- the expected F1 of a summary against
+a consensus of the same length. Repeated words earn nothing (content words
+once, function words ``function_word_repeats`` times), so redundancy goes
+without a separate penalty, and a sentence is added only while it adds
+enough agreed content for its length: the summary may stay under the
+budget; it exceeds it by at most its last sentence. Chosen greedily, which
+is fast and deterministic (ties go to the earlier sentence).
 
-Sentences that read badly out of context (a dangling "He said", "But", a
-question, a caption, a quote-only fragment, very short or very long ones) are
-not candidates. Selection is greedy with a redundancy penalty (MMR), until
-the word budget is met (it may run over by the last sentence). The chosen
-sentences follow the story: ordered by their relative position in their own
-source. Every item is the source's exact sentence with its span, then each
-other source that carries it with the matched sentence's span.
+Candidates come from each source's opening sentences (``opening_sentences``)
+and must read well out of context (see :func:`reads_alone`: no dangling "He said"/"But", questions, captions,
+quote-only fragments, very short or very long ones). The chosen sentences
+follow the story: by their relative position in their own source. Each item
+is the source's exact sentence and span, then every other source that
+carries the same content (:func:`sentence_support`).
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
 from newsweave.errors import ConfigError
 from newsweave.model import BriefItem, Sentence
-from newsweave.nlp import ParsedArticle
+from newsweave.nlp import ParsedArticle, stem
 from newsweave.similarity import SentenceIndex
 
-# Blended similarity at which another source "carries" a sentence (same event,
-# same detail), chosen on the worked example's hand-aligned pairs.
+# Blended similarity (similarity.SentenceIndex.blended) at which another
+# source "carries" a sentence: the same detail, not just the same topic.
 SUPPORT_THRESHOLD = 0.35
 
 
 @dataclass(frozen=True)
 class SummaryConfig:
-    """Knobs of the summariser; every weight is relative (they need not sum to 1)."""
+    """Settings of the summariser. Defaults are priors, not fitted to one data set."""
 
-    words: int = 120  # budget; the last sentence may run over
-    support_weight: float = 1.0
-    headline_weight: float = 1.0
-    centrality_weight: float = 1.0
-    lead_weight: float = 1.0
-    redundancy: float = 1.0  # MMR penalty on the best similarity to a chosen sentence
-    min_words: int = 6
-    max_words: int = 60
+    words: int = 120  # budget in words; the last sentence may run over
+    agreement_power: float = 2.0  # >1: words all sources share dominate one outlet's words
+    function_word_repeats: int = 3  # times "the", "of" ... can earn (a summary repeats them)
+    lead_sentences: int = 2  # a source's first sentences count fully (headline-like + lead)
+    position_half_life: float = 10.0  # sentences after the lead until a word's use counts half
+    opening_sentences: int = 8  # candidates come from each source's opening (news is top-down)
+    min_words: int = 6  # shorter sentences are fragments
+    max_words: int = 60  # longer ones are run-ons or lists
 
     def __post_init__(self) -> None:
         if self.words < 1:
-            raise ConfigError(f"summary words must be at least 1, got {self.words}", self.words)
-        for name in ("support_weight", "headline_weight", "centrality_weight", "lead_weight", "redundancy"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-                raise ConfigError(f"summary {name} must be a finite number >= 0, got {value!r}", value)
+            raise ConfigError(f"summary words must be at least 1, got {self.words}", self)
+        if not (math.isfinite(self.agreement_power) and self.agreement_power > 0):
+            raise ConfigError(f"agreement_power must be a positive number, got {self.agreement_power!r}", self)
+        if not (math.isfinite(self.position_half_life) and self.position_half_life > 0):
+            raise ConfigError(f"position_half_life must be a positive number, got {self.position_half_life!r}", self)
+        if self.function_word_repeats < 1 or self.lead_sentences < 0 or self.opening_sentences < 1:
+            raise ConfigError(
+                "function_word_repeats and opening_sentences must be >= 1, lead_sentences >= 0", self
+            )
         if not 1 <= self.min_words <= self.max_words:
             raise ConfigError(
-                f"summary min_words ({self.min_words}) must be >= 1 and <= max_words ({self.max_words})",
-                (self.min_words, self.max_words),
+                f"min_words ({self.min_words}) must be >= 1 and at most max_words ({self.max_words})", self
             )
 
 
 DEFAULT_CONFIG = SummaryConfig()
 
+Word = tuple[bool, str]  # (is a function word, stem)
+
+_WORD = re.compile(r"[a-z0-9]+")
 # First words that need an antecedent or a previous sentence to make sense.
 _DANGLING_STARTS = frozenset(
-    """he she it they them his her its their this that these those such but and or so yet also
-    however meanwhile still instead then there here him we us""".split()
+    """he she it its they them their his her him this that these those such but and or nor so yet
+    also however meanwhile still instead then there here besides moreover furthermore""".split()
 )
-_CAPTION = re.compile(r"^(photo|image|file|video|watch|read more|related|click|advertisement)\b|\((?:AP|Reuters|Getty|AFP)[^)]*\)\s*$", re.I)
-_QUOTE_OPEN = "\"“‘'"
+_CAPTION = re.compile(
+    r"^(photo|image|file photo|video|watch|listen|read more|related|click|advertisement|credit)\b"
+    r"|\((?:AP|Reuters|Getty|AFP|EPA)[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = "\"“”‘’'"
+
+
+def _function_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # a word list; loads no model
+
+    return frozenset(STOP_WORDS)
+
+
+_FUNCTION_WORDS = _function_words()
+
+
+def words_of(text: str) -> list[Word]:
+    """The text's words as ROUGE and a reader count them: lower-cased, stemmed, function words marked."""
+    return [(w in _FUNCTION_WORDS, stem(w)) for w in _WORD.findall(text.lower())]
 
 
 def sentence_support(index: SentenceIndex, i: int, threshold: float = SUPPORT_THRESHOLD) -> BriefItem:
-    """The item for sentence ``i``: its text, then every other source carrying it, with spans (own first)."""
+    """The item for sentence ``i``: its text, then every other source carrying it, with spans (own first).
+
+    Other sources are listed by how closely their best sentence matches (ties by id).
+    """
     sentence = index.sentences[i]
     matches = index.best_match_per_source(i, threshold)
     others = sorted(matches.items(), key=lambda kv: (-kv[1][1], kv[0]))
@@ -96,155 +129,138 @@ def sentence_support(index: SentenceIndex, i: int, threshold: float = SUPPORT_TH
 def summarize(
     parsed: Sequence[ParsedArticle], index: SentenceIndex, config: SummaryConfig = DEFAULT_CONFIG
 ) -> tuple[BriefItem, ...]:
-    """The story's summary as items, in story order, within ``config.words`` (plus one sentence at most)."""
-    n = len(index.sentences)
-    if n == 0:
+    """The story's summary: items in story order, about ``config.words`` words.
+
+    ``index`` must be built from ``parsed`` (``similarity.build_index``).
+    Returns () for a story without sentences.
+    """
+    sentences = index.sentences
+    if not sentences:
         return ()
-    blended = index.blended  # computed once: the property rebuilds it on every access
-    scores = sentence_scores(parsed, index, blended, config)
-    eligible = [i for i in range(n) if reads_alone(index.sentences[i], config)]
-    if not eligible:  # a story of fragments still gets a summary
-        eligible = list(range(n))
-    chosen = select(eligible, scores, blended, index.sentences, config)
-    return tuple(sentence_support(index, i) for i in story_order(chosen, index, parsed))
+    sentence_words = [words_of(s.text) for s in sentences]
+    weights = agreement_weights(parsed, sentences, sentence_words, config)
+    candidates = [i for i, s in enumerate(sentences) if s.index < config.opening_sentences and reads_alone(s, config)]
+    if not candidates:  # a story of fragments still gets a summary
+        candidates = [i for i, s in enumerate(sentences) if reads_alone(s, config)] or list(range(len(sentences)))
+    positions = _relative_positions(parsed, sentences)
+    chosen = select(candidates, sentence_words, weights, positions, config)
+    return tuple(sentence_support(index, i) for i in chosen)
 
 
-def sentence_scores(
-    parsed: Sequence[ParsedArticle], index: SentenceIndex, blended: np.ndarray, config: SummaryConfig
-) -> np.ndarray:
-    """Weighted sum of support, headline similarity, centrality and lead position, per sentence."""
-    support = cross_source_support(index, blended)
-    headline = headline_similarity(parsed, index)
-    centrality = centroid_similarity(index)
-    lead = lead_position(index, parsed)
-    return (
-        config.support_weight * support
-        + config.headline_weight * headline
-        + config.centrality_weight * centrality
-        + config.lead_weight * lead
-    )
+def agreement_weights(
+    parsed: Sequence[ParsedArticle],
+    sentences: Sequence[Sentence],
+    sentence_words: Sequence[Sequence[Word]],
+    config: SummaryConfig,
+) -> dict[Word, float]:
+    """Per word: (mean over sources of how prominently each uses it) ** agreement_power.
 
+    A source uses a word with prominence 1 in its title and lead sentences,
+    halving every ``position_half_life`` sentences after them.
+    """
+    source_count = max(len(parsed), 1)
+    prominence: dict[Word, dict[str, float]] = {}
 
-def cross_source_support(index: SentenceIndex, blended: np.ndarray) -> np.ndarray:
-    """Per sentence: the mean over the other sources of its best match there (0 with one source)."""
-    sources = np.array(index.sources)
-    ids = index.source_ids
-    if len(ids) < 2:
-        return np.zeros(len(sources))
-    best = np.zeros((len(sources), len(ids)))
-    for k, source in enumerate(ids):
-        columns = sources == source
-        best[:, k] = blended[:, columns].max(axis=1)
-        best[columns, k] = 0.0  # a source does not support itself
-    return best.sum(axis=1) / (len(ids) - 1)
+    def note(word: Word, source: str, value: float) -> None:
+        uses = prominence.setdefault(word, {})
+        if value > uses.get(source, 0.0):
+            uses[source] = value
 
-
-def _unit_vectors(index: SentenceIndex, term_sets: Sequence[frozenset[str]]) -> np.ndarray:
-    vocab = {t: k for k, t in enumerate(sorted(index.idf))}
-    matrix = np.zeros((len(term_sets), len(vocab)))
-    for row, terms in enumerate(term_sets):
-        for term in terms:
-            if term in vocab:
-                matrix[row, vocab[term]] = index.idf[term]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1.0, norms)
-
-
-def centroid_similarity(index: SentenceIndex) -> np.ndarray:
-    """Cosine of each sentence with the story's TF-IDF centroid (every source weighs the same)."""
-    unit = _unit_vectors(index, index.terms)
-    sources = np.array(index.sources)
-    center = np.zeros(unit.shape[1])
-    for source in index.source_ids:
-        rows = unit[sources == source]
-        center += rows.sum(axis=0) / max(len(rows), 1)
-    norm = np.linalg.norm(center)
-    return unit @ (center / norm) if norm > 0 else np.zeros(len(index.sentences))
-
-
-def headline_terms(parsed: Sequence[ParsedArticle]) -> list[frozenset[str]]:
-    """Content terms of each source's headline: its title, else its opening line when that reads like one."""
-    from newsweave.nlp import content_terms, load_nlp  # noqa: F401  (content_terms needs tokens)
-
-    out = []
     for article in parsed:
         if article.article.title:
-            out.append(frozenset(_title_terms(article.article.title)))
-        elif article.terms:
-            out.append(frozenset(article.terms[0]))
-    return out
+            for word in words_of(article.article.title):
+                note(word, article.id, 1.0)
+    for sentence, words in zip(sentences, sentence_words):
+        depth = max(0, sentence.index - config.lead_sentences + 1)
+        value = 0.5 ** (depth / config.position_half_life)
+        for word in words:
+            note(word, sentence.source, value)
+    return {
+        word: (sum(uses.values()) / source_count) ** config.agreement_power for word, uses in prominence.items()
+    }
 
 
-def _title_terms(title: str) -> list[str]:
-    # Titles are short; a light tokenisation with the same stemmer keeps this free of a second spaCy pass.
-    from newsweave.nlp import stem
-
-    return [stem(w.lower()) for w in re.findall(r"[A-Za-z0-9]+", title) if len(w) > 2]
+def _relative_positions(parsed: Sequence[ParsedArticle], sentences: Sequence[Sentence]) -> list[float]:
+    length = {p.id: max(len(p.sentences), 1) for p in parsed}
+    return [s.index / length.get(s.source, max(s.index + 1, 1)) for s in sentences]
 
 
-def headline_similarity(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> np.ndarray:
-    """Mean cosine of each sentence with the headlines of the *other* sources, plus half its own."""
-    heads = headline_terms(parsed)
-    if not heads:
-        return np.zeros(len(index.sentences))
-    unit = _unit_vectors(index, index.terms)
-    head_unit = _unit_vectors(index, heads)
-    sims = unit @ head_unit.T  # (sentences, sources)
-    owner = {p.id: k for k, p in enumerate(parsed)}
-    own = np.array([owner.get(s, -1) for s in index.sources])
-    weights = np.ones_like(sims)
-    weights[np.arange(len(own)), own] = 0.5
-    return (sims * weights).sum(axis=1) / weights.sum(axis=1)
+def covered_weight(words: Sequence[Word], weights: dict[Word, float], config: SummaryConfig) -> float:
+    """Agreement weight of what a text covers: each content word once, function words a few times."""
+    total = 0.0
+    for word, count in Counter(words).items():
+        total += weights.get(word, 0.0) * min(count, config.function_word_repeats if word[0] else 1)
+    return total
 
 
-def lead_position(index: SentenceIndex, parsed: Sequence[ParsedArticle]) -> np.ndarray:
-    """1 for an article's first sentence, decaying with position (news is written top-down)."""
-    return np.array([1.0 / math.sqrt(1.0 + s.index) for s in index.sentences])
+def select(
+    candidates: Sequence[int],
+    sentence_words: Sequence[Sequence[Word]],
+    weights: dict[Word, float],
+    positions: Sequence[float],
+    config: SummaryConfig,
+) -> list[int]:
+    """Greedy: add the sentence that most raises covered weight per word read, while it rises.
+
+    The summary is read in story order and only its first ``config.words``
+    words count, so a sentence placed early can push later words out.
+    Returns the chosen sentence numbers in story order (at least one).
+    """
+
+    def ordered(chosen: Sequence[int]) -> list[int]:
+        return sorted(chosen, key=lambda i: (positions[i], i))
+
+    def value(chosen: Sequence[int]) -> float:
+        read = [w for i in ordered(chosen) for w in sentence_words[i]][: config.words]
+        return covered_weight(read, weights, config) / (len(read) + config.words)
+
+    chosen: list[int] = []
+    current = -1.0
+    left = list(candidates)
+    content: set[Word] = set()
+    while left and sum(len(sentence_words[i]) for i in chosen) < config.words:
+        # A sentence that brings no new content word only repeats the summary.
+        useful = [i for i in left if not chosen or any(not w[0] and w not in content for w in sentence_words[i])]
+        if not useful:
+            break
+        best_value, _, best = max((value([*chosen, i]), -i, i) for i in useful)
+        if chosen and best_value <= current:
+            break
+        chosen.append(best)
+        left.remove(best)
+        content.update(w for w in sentence_words[best] if not w[0])
+        current = best_value
+    return ordered(chosen)
 
 
 def reads_alone(sentence: Sentence, config: SummaryConfig = DEFAULT_CONFIG) -> bool:
-    """Whether a sentence makes sense lifted out of its article."""
+    """Whether a sentence makes sense lifted out of its article.
+
+    Refused: too short or too long, questions, captions and credits, a start
+    that needs an antecedent ("He said", "But", "This"), a sentence that is
+    only a quotation, and text cut off mid-sentence.
+    """
     text = sentence.text.strip()
     words = text.split()
     if not config.min_words <= len(words) <= config.max_words:
         return False
-    if text.endswith("?") or _CAPTION.search(text):
+    if text.endswith("?") or text.rstrip(_QUOTE_MARKS).endswith("?") or _CAPTION.search(text):
         return False
-    first = re.sub(r"[^a-z']", "", words[0].lower())
-    if first in _DANGLING_STARTS:
+    # Inside an opening quotation the first word is the speaker's, not the article's.
+    first = re.sub(r"[^a-z]", "", words[0].lower().split("’")[0].split("'")[0])
+    if text[0] not in _QUOTE_MARKS and first in _DANGLING_STARTS:
         return False
-    if text[0] in _QUOTE_OPEN and text.count(text[0]) + text.count("”") >= 2 and re.search(r"[\"”’']\s*$", text):
-        return False  # the whole sentence is a quotation without its speaker
-    if not text[-1:] in ".!\"”’)":
-        return False  # cut off: ends mid-sentence
+    if _only_quotation(text):
+        return False  # the speaker lies elsewhere
+    if text[-1] not in ".!" + _QUOTE_MARKS + ")" or text.endswith(("...", "…")):
+        return False  # cut off (an excerpt's "..." or a missing end)
     return True
 
 
-def select(
-    eligible: Sequence[int],
-    scores: np.ndarray,
-    blended: np.ndarray,
-    sentences: Sequence[Sentence],
-    config: SummaryConfig,
-) -> list[int]:
-    """Greedy MMR: best score minus the redundancy with what is already chosen, until the budget."""
-    chosen: list[int] = []
-    total = 0
-    left = list(eligible)
-    while left and total < config.words:
-        def gain(i: int) -> tuple[float, int]:
-            overlap = max((blended[i, j] for j in chosen), default=0.0)
-            return (scores[i] - config.redundancy * overlap, -i)
-
-        best = max(left, key=gain)
-        left.remove(best)
-        chosen.append(best)
-        total += len(sentences[best].text.split())
-    return chosen
-
-
-def story_order(chosen: Sequence[int], index: SentenceIndex, parsed: Sequence[ParsedArticle]) -> list[int]:
-    """Follow the story: by relative position within each sentence's own source, then selection order."""
-    length = {p.id: max(len(p.sentences), 1) for p in parsed}
-    rank = {i: r for r, i in enumerate(chosen)}
-    return sorted(chosen, key=lambda i: (index.sentences[i].index / length.get(index.sources[i], 1), rank[i]))
+def _only_quotation(text: str) -> bool:
+    """A sentence that is all quotation, or opens a quotation it does not close."""
+    if text[:1] not in "\"“":
+        return False
+    # Double marks only: a single mark is as often an apostrophe.
+    closing = min((k for k in (text.find("\"", 1), text.find("”", 1)) if k > 0), default=-1)
+    return closing < 0 or not text[closing + 1 :].strip(" .,!?;:’'\"”")

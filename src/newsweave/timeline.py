@@ -15,6 +15,11 @@ Resolution rules, each as precise as the words allow:
   anchor's month ("last November" in June 2023 is 2022-11);
 - "last year"/"late last year" is the anchor's year minus one, "earlier this
   year" the anchor's year;
+- a printed day and month ("June 25") takes the year of its occurrence nearest
+  the anchor, so a scheduled date may lie after it;
+- a weekday or month under a present-tense verb ("is due to be arraigned on
+  Thursday", "is running in November") is still to come and is left out,
+  unless it names the anchor's own day or month ("is meeting on Monday");
 - plans are not happenings: an expression governed by a future or modal verb
   ("could pave the way for a November meeting", "will travel on Friday") or
   phrased as the future ("later this year", "in the coming months", "next
@@ -60,27 +65,29 @@ _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")
 # A bare month name needs a cue before it: "May" is also a verb and a name.
 _MONTH_ONLY = re.compile(
-    rf"\b(?P<cue>(?:in|since|until|till|by|during|from|last|this|early|late|mid-?|earlier in|later in|before|after|of|through)\s+(?:early\s+|late\s+|mid-?)?)"
+    rf"\b(?P<cue>(?i:in|since|until|till|by|during|from|last|this|early|late|mid-?|earlier in|later in|before|after|of|through)\s+(?i:early\s+|late\s+|mid-?)?)"
     rf"(?P<month>{_MONTH})\b(?!\s+[0-3]?\d\b)(?!\s+(?:19|20)\d\d)"
 )
 _ADJ_MONTH = re.compile(rf"\b(?:a|an|the)\s+(?P<month>{_MONTH})\s+(?=[a-z])")  # "a November meeting"
 _WEEKDAY_EXPR = re.compile(
-    rf"\b(?P<cue>last|this|next|past|on|early|late|earlier on|later on)?\s*(?P<weekday>{_WEEKDAY})(?P<plural>s)?\b"
+    rf"\b(?P<cue>(?i:last|this|next|past|on|early|late|earlier on|later on))?\s*(?P<weekday>{_WEEKDAY})(?P<plural>s)?\b"
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
 )
 _YEAR_EXPR = re.compile(
-    r"\b(?P<cue>in|since|until|by|during|from|of|early|late|mid-?|before|after|through)\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"
+    r"\b(?P<cue>(?i:in|since|until|by|during|from|of|early|late|mid-?|before|after|through|a|an|the))\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"
 )
 _RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
-_RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|today|tonight|this morning|this afternoon|this evening)\b", re.I)
+_RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|overnight|today|tonight|this morning|this afternoon|this evening)\b", re.I)
 _CLOCK = re.compile(
     r"\b(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
     r"(?:\s+(?P<zone>local time|[A-Z]{2,4}T|ET|PT|CT|GMT|UTC))?",
     re.I,
 )
 _NAME_FILLERS = frozenset({"the", "of", "mr", "mrs", "ms", "dr", "and", "for"})
-_FUTURE_AUX = frozenset({"will", "wo", "'ll", "shall", "could", "would", "may", "might", "should"})
-_FUTURE_VERBS = frozenset({"expect", "plan", "hope", "schedule", "intend", "aim", "set", "propose", "pave"})
+_SPECULATIVE_AUX = frozenset({"could", "would", "may", "might", "should", "must"})
+_SPECULATIVE_VERBS = frozenset({"hope", "aim", "propose", "pave", "seek", "want", "intend", "consider"})
+_WILL = frozenset({"will", "wo", "'ll", "shall"})
+_SCHEDULE_WORDS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "poise"})
 _FUTURE_WORDS = re.compile(r"\b(?:next|coming|upcoming|later this|later next)\b", re.I)
 
 
@@ -92,6 +99,8 @@ class DatedExpression:
     end: int
     date: str  # YYYY-MM-DD, YYYY-MM or YYYY
     text: str
+    relative: bool = False  # a weekday or month name resolved against the anchor
+    forward: str | None = None  # the same words read as still to come ("is due in court on Thursday")
 
 
 # --- resolution ----------------------------------------------------------------
@@ -126,14 +135,35 @@ def _day_date(year: int, month: int, day: int) -> str | None:
 
 
 def _year_for(month: int, day: int, anchor: dt.date | None) -> int | None:
-    """The year of a printed "June 19": the anchor's, unless that lies well after the anchor."""
+    """The year of a printed "June 19": that of its occurrence nearest the anchor.
+
+    A full day-and-month is precise enough to be a schedule ("the June 25
+    special election" in a January story is next June), so unlike a bare
+    month it may lie after the anchor.
+    """
     if anchor is None:
         return None
-    try:
-        candidate = dt.date(anchor.year, month, day)
-    except ValueError:
-        return None
-    return anchor.year - 1 if candidate > anchor + dt.timedelta(days=31) else anchor.year
+    best: tuple[int, int] | None = None
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            distance = abs((dt.date(year, month, day) - anchor).days)
+        except ValueError:
+            continue
+        if best is None or distance < best[0]:
+            best = (distance, year)
+    return best[1] if best and best[0] <= 366 else None  # no 29 February within a year: unresolved
+
+
+def _next_on_or_after(month: int, day: int, anchor: dt.date) -> str | None:
+    """The first "August 10" on or after the anchor, for a schedule."""
+    for year in (anchor.year, anchor.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= anchor:
+            return candidate.isoformat()
+    return None
 
 
 # --- finding expressions -------------------------------------------------------
@@ -143,11 +173,11 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
     found: list[DatedExpression] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, date: str | None) -> None:
+    def add(start: int, end: int, date: str | None, relative: bool = False, forward: str | None = None) -> None:
         if date is None or any(not (end <= s or start >= e) for s, e in taken):
             return
         taken.append((start, end))
-        found.append(DatedExpression(start, end, date, text[start:end]))
+        found.append(DatedExpression(start, end, date, text[start:end], relative, forward or date))
 
     for m in _ISO_DATE.finditer(text):
         add(m.start(), m.end(), _day_date(int(m["year"]), int(m["month"]), int(m["day"])))
@@ -155,7 +185,8 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
         for m in pattern.finditer(text):
             month, day = _month_number(m["month"]), int(m["day"])
             year = int(m["year"]) if m["year"] else _year_for(month, day, anchor)
-            add(m.start(), m.end(), _day_date(year, month, day) if year else None)
+            ahead = _next_on_or_after(month, day, anchor) if anchor and not m["year"] else None
+            add(m.start(), m.end(), _day_date(year, month, day) if year else None, forward=ahead)
     for m in _MONTH_YEAR.finditer(text):
         add(m.start(), m.end(), f"{int(m['year']):04d}-{_month_number(m['month']):02d}")
     for pattern in (_MONTH_ONLY, _ADJ_MONTH):
@@ -163,8 +194,10 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
             if anchor is None:
                 continue
             cue = (m.groupdict().get("cue") or "").strip().lower()
-            year, month = resolve_month(_month_number(m["month"]), anchor, last=cue.startswith("last"))
-            add(m.start("month"), m.end(), f"{year:04d}-{month:02d}")
+            number = _month_number(m["month"])
+            year, month = resolve_month(number, anchor, last=cue.startswith("last"))
+            ahead = anchor.year + (1 if number < anchor.month else 0)
+            add(m.start("month"), m.end(), f"{year:04d}-{month:02d}", relative=True, forward=f"{ahead:04d}-{number:02d}")
     for m in _WEEKDAY_EXPR.finditer(text):
         if anchor is None or m["plural"] or (m["cue"] or "").lower() in ("next", "this"):
             continue  # "Mondays" is a habit; "next Monday" a plan; "this Monday" is ambiguous
@@ -172,7 +205,8 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
         day = resolve_weekday(weekday, anchor)
         if (m["cue"] or "").lower() in ("last", "past") and day == anchor:
             day -= dt.timedelta(days=7)
-        add(m.start("weekday"), m.end(), day.isoformat())
+        ahead = resolve_weekday(weekday, anchor, forward=True)
+        add(m.start("weekday"), m.end(), day.isoformat(), relative=True, forward=ahead.isoformat())
     for m in _YEAR_EXPR.finditer(text):
         add(m.start("year"), m.end(), m["year"])
     for m in _RELATIVE_YEAR.finditer(text):
@@ -184,7 +218,8 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
         if anchor is None:
             continue
         phrase = m["phrase"].lower()
-        day = anchor - dt.timedelta(days=1) if phrase in ("yesterday", "last night") else anchor
+        # "overnight" in a morning paper is the night before it: dated by its evening.
+        day = anchor - dt.timedelta(days=1) if phrase in ("yesterday", "last night", "overnight") else anchor
         add(m.start(), m.end(), day.isoformat())
     return sorted(found, key=lambda e: e.start)
 
@@ -199,38 +234,71 @@ def _clock_time(sentence: str) -> str | None:
         rank = 0 if zone == "local time" else 1 if not zone else 2
         if best is None or rank < best[0]:
             best = (rank, value)
+    if best is None:
+        m = re.search(r"\b(?:at|by|before|after|around|about|until)\s+(noon|midnight)\b", sentence, re.I)
+        if m:
+            return "12:00" if m.group(1).lower() == "noon" else "00:00"
     return best[1] if best else None
 
 
-def _is_plan(doc: "Doc | None", start: int, end: int, sentence_text: str, expr_text: str) -> bool:
-    """Whether the expression dates a plan rather than a happening."""
+def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
+    """How to date an expression: "past" (resolve back), "ahead" (forward) or "skip".
+
+    Speculation ("could pave the way for a November meeting", "hopes to meet
+    in the coming months") is skipped; a schedule ("will face the winner on
+    August 10", "is due to be arraigned on Thursday", "is running in
+    November") is read forward; everything else is a report of the past.
+    """
     if _FUTURE_WORDS.search(expr_text):
-        return True
+        return "skip"
     if doc is None:
-        return False
+        return "past"
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
-        return False
+        return "past"
     token: Token = span.root
     for _ in range(8):  # climb to the governing verb
         if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             break
         token = token.head
-    return _verb_is_future(token)
-
-
-def _verb_is_future(verb: "Token") -> bool:
+    verb = token
     for _ in range(3):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in verb.children):
-            return True
-        if verb.lemma_.lower() in _FUTURE_VERBS and verb.dep_ != "ROOT":
-            return True
-        if verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _FUTURE_VERBS:
-            return True
-        if verb.dep_ not in ("xcomp", "conj", "advcl", "relcl", "acl") or verb.head.i == verb.i:
-            return False
+        auxes = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+        lemma = verb.lemma_.lower()
+        if any(a in _SPECULATIVE_AUX for a in auxes) or lemma in _SPECULATIVE_VERBS:
+            return "skip"
+        if any(a in _WILL for a in auxes) or lemma in _SCHEDULE_WORDS:
+            return "ahead"
+        if verb.dep_ not in ("xcomp", "conj", "advcl", "relcl", "acl", "acomp") or verb.head.i == verb.i:
+            break
         verb = verb.head
-    return False
+        if verb.lemma_.lower() in _SCHEDULE_WORDS:
+            return "ahead"
+    return "ahead" if _tense(doc, start, end) == "present" else "past"
+
+
+def _tense(doc: "Doc | None", start: int, end: int) -> str:
+    """"past", "present" or "unknown" for the verb that governs a date expression."""
+    if doc is None:
+        return "unknown"
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return "unknown"
+    token = span.root
+    for _ in range(10):
+        if token.pos_ in ("VERB", "AUX"):
+            auxes = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+            if token.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
+                return "past"
+            if any(a.lemma_ == "have" for a in auxes) and token.tag_ == "VBN":
+                return "past"
+            if token.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
+                return "present"
+            # An infinitive or participle takes its tense from the verb it depends on.
+        if token.head.i == token.i:
+            return "unknown"
+        token = token.head
+    return "unknown"
 
 
 # --- entries ----------------------------------------------------------------------
@@ -257,9 +325,10 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
         dates = []
         for expr in dated_expressions(sentence.text, anchor):
             start, end = sentence.start + expr.start, sentence.start + expr.end
-            if _is_plan(doc, start, end, sentence.text, expr.text):
+            reading = _reading(doc, start, end, expr.text)
+            if reading == "skip":
                 continue
-            dates.append(expr.date)
+            dates.append(expr.forward if reading == "ahead" and expr.forward else expr.date)
         if not dates and clock is not None and last_day is not None and index - last_day[0] <= 2:
             dates = [last_day[1]]  # "got underway shortly after 4:30 p.m." belongs to the day just named
         for date in dict.fromkeys(dates):

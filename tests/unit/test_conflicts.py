@@ -39,6 +39,8 @@ def fact(value: float, qualifier: str | None = None, text: str = "", source: str
         (fact(43_100), fact(43_350), False),
         (fact(10, "up to"), fact(4), True),
         (fact(10, "more than"), fact(8), False),
+        (fact(7, "more than"), fact(12), True),  # "more than a week" is true of 12 days
+        (fact(10, "less than"), fact(12), False),
     ],
 )
 def test_compatible(a: Fact, b: Fact, expected: bool) -> None:

@@ -168,3 +168,36 @@ def test_seed_cluster_gold_entities_found():
     # The people of the story rank above passing mentions.
     top = [e.name for e in entities[:6]]
     assert "Antony Blinken" in top and "Xi Jinping" in top
+
+
+def test_outlet_after_a_medium_noun_is_not_a_person():
+    # spaCy's small model reads "Xinhua" as a PERSON here.
+    text = "Blinken’s meeting with Xi got underway shortly after 4:30 p.m. local time, Chinese state media Xinhua reported."
+    entities = _by_name(find_entities(parse_articles([Article(id="a", text=text)])))
+    assert entities["Xinhua"].type == "ORG"
+
+
+def test_nicknames_merge_but_a_junior_is_another_person():
+    parsed = [
+        _mentions("nyt", [("Robert P. McCulloch", "PERSON"), ("Donald J. Trump", "PERSON"), ("Trump", "PERSON")]),
+        _mentions("fox", [("Bob McCulloch", "PERSON"), ("Donald Trump Jr.", "PERSON"), ("Trump", "PERSON")]),
+    ]
+    entities = _by_name(find_entities(parsed))
+    assert entities["Robert P. McCulloch"].sources == ("nyt", "fox")
+    assert entities["Donald J. Trump"].mentions == 3  # "Trump" joins the father, never "Jr."
+    assert entities["Donald Trump Jr."].mentions == 1
+
+
+def test_a_town_that_opens_institution_names_is_a_place():
+    # spaCy reads "Ferguson" as ORG more often than GPE in the BASIL Ferguson articles.
+    parsed = [
+        _mentions("nyt", [("Ferguson", "ORG"), ("Ferguson", "ORG"), ("Ferguson Police Department", "ORG")]),
+        _mentions("hpo", [("Ferguson", "GPE")]),
+    ]
+    assert _by_name(find_entities(parsed))["Ferguson"].type == "PLACE"
+
+
+def test_a_title_of_something_else_is_not_the_persons_role():
+    text = "John Podesta, the chairman of the Clinton campaign, said Hillary Clinton would win."
+    entities = _by_name(find_entities(parse_articles([Article(id="a", text=text)])))
+    assert entities["Hillary Clinton"].role is None

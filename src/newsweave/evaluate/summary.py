@@ -2,10 +2,11 @@
 
 Sits beside the pipeline, not in it: it reads multi-document summarisation
 sets (``{"id", "documents": [str], "summaries": [str], ...}`` a line, e.g.
-``../shared/benchmarks/mds/*.jsonl``), runs newsweave's batch path
-(clean -> one spaCy pass over every document of every cluster -> index ->
-summarise) and, in the same run over the same sentence split, every baseline
-of :mod:`newsweave.baselines`. Scoring follows the data's README: Google's
+``../shared/benchmarks/mds/*.jsonl``), runs newsweave's batch brief
+(:func:`newsweave.brief.brief_batch`, the path ``newsweave brief`` uses) on
+every cluster and, in the same run, every baseline of
+:mod:`newsweave.baselines` over the same cleaned articles and the same spaCy
+sentence split. Scoring follows the data's README: Google's
 ``rouge-score``, stemming on, F1 of ROUGE-1/2/L and Lsum (one sentence a
 line), every summary cut to ``words`` words (default: the references' mean).
 """
@@ -23,7 +24,8 @@ from typing import Callable, Iterable, Sequence
 
 from newsweave.baselines import BASELINES, Baseline, best_single_document
 from newsweave.errors import ConfigError, InputError
-from newsweave.nlp import ParsedArticle
+from newsweave.ingest import Rejected
+from newsweave.model import Article, Brief
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 NEWSWEAVE = "newsweave"
@@ -56,7 +58,7 @@ class RougeScores:
 class SystemResult:
     system: str
     scores: RougeScores
-    seconds: float  # time to produce the summaries (scoring excluded)
+    seconds: float  # time to produce the summaries, scoring excluded (newsweave: the whole batch brief)
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,9 @@ class BenchResult:
     data: str
     clusters: int
     words: int
-    systems: tuple[SystemResult, ...]
-    parse_seconds: float  # clean + the one spaCy pass over every document
-    batch_seconds: float  # newsweave end to end: parse + index + summarise
+    systems: tuple[SystemResult, ...]  # newsweave first, then the baselines, the oracle last
+    batch_seconds: float  # newsweave's batch brief end to end: clean, dates, spaCy, every stage
+    analyses: bool = True  # whether the briefs ran every stage or the summary path only
 
     @property
     def clusters_per_second(self) -> float:
@@ -77,7 +79,7 @@ class BenchResult:
             "data": self.data,
             "clusters": self.clusters,
             "words": self.words,
-            "parse_seconds": round(self.parse_seconds, 3),
+            "analyses": self.analyses,
             "batch_seconds": round(self.batch_seconds, 3),
             "clusters_per_second": round(self.clusters_per_second, 2),
             "systems": [
@@ -126,7 +128,7 @@ def cut_to_words(sentences: Sequence[str], words: int) -> list[str]:
     return out
 
 
-_REFERENCE_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_REFERENCE_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’)]))\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 def split_reference(text: str) -> list[str]:
@@ -157,35 +159,41 @@ def mean_scores(per_cluster: Iterable[dict[str, float]]) -> RougeScores:
     return RougeScores(**{name: 100.0 * statistics.fmean(r[name] for r in rows) for name in ROUGE_TYPES})
 
 
-def parse_clusters(clusters: Sequence[Cluster]) -> list[list[ParsedArticle]]:
-    """Clean every document and parse all of them in one spaCy pass (``nlp.pipe``)."""
-    from newsweave.clean import clean_article
+def raw_batch(clusters: Sequence[Cluster]) -> list[tuple[str, list[Article], list[Rejected]]]:
+    """The clusters as the batch brief takes them: raw articles ``d0, d1, ...`` per cluster."""
     from newsweave.ingest import article_from_record
+
+    batch = []
+    for cluster in clusters:
+        articles = [
+            article_from_record(document, f"{cluster.id}#d{k}", default_id=f"d{k}")
+            for k, document in enumerate(cluster.documents)
+        ]
+        batch.append((cluster.id, articles, []))
+    return batch
+
+
+def newsweave_briefs(clusters: Sequence[Cluster], words: int, analyses: bool = True) -> list[Brief | None]:
+    """The batch brief of every cluster (the path ``newsweave brief --batch`` runs); None when nothing was usable."""
+    from newsweave.brief import BriefConfig, brief_batch
+
+    config = BriefConfig(words=words, analyses=analyses)
+    return [outcome.brief for outcome in brief_batch(raw_batch(clusters), config)]
+
+
+def source_sentences(briefs: Sequence[Brief | None]) -> list[list[list[str]]]:
+    """Each brief's cleaned sources split into sentences by the same spaCy pass newsweave uses.
+
+    The baselines read exactly the articles newsweave's summariser read.
+    """
     from newsweave.nlp import parse_articles
 
-    articles = []
-    owners: list[int] = []
-    for c, cluster in enumerate(clusters):
-        for k, document in enumerate(cluster.documents):
-            name = f"{cluster.id}/d{k}"
-            articles.append(clean_article(article_from_record(document, name, default_id=f"d{k}")))
-            owners.append(c)
-    grouped: list[list[ParsedArticle]] = [[] for _ in clusters]
-    for owner, parsed in zip(owners, parse_articles(articles)):
-        grouped[owner].append(parsed)
-    return grouped
-
-
-def newsweave_summaries(parsed_clusters: Sequence[Sequence[ParsedArticle]], words: int) -> list[list[str]]:
-    """newsweave's summary of each cluster, as sentences."""
-    from newsweave.similarity import build_index
-    from newsweave.summarize import SummaryConfig, summarize
-
-    config = SummaryConfig(words=words)
-    out = []
-    for parsed in parsed_clusters:
-        items = summarize(parsed, build_index(parsed), config) if parsed else ()
-        out.append([item.text for item in items])
+    articles = [a for brief in briefs if brief is not None for a in brief.sources]
+    parsed = iter(parse_articles(articles))
+    out: list[list[list[str]]] = []
+    for brief in briefs:
+        sources = brief.sources if brief is not None else ()
+        out.append([[s.text for s in next(parsed).sentences] for _ in sources])
     return out
 
 
@@ -200,21 +208,26 @@ def run_benchmark(
     words: int | None = None,
     limit: int | None = None,
     baselines: dict[str, Baseline] | None = None,
+    analyses: bool = True,
 ) -> BenchResult:
-    """Run newsweave and every baseline over one benchmark file and score them.
+    """Run newsweave's batch brief and every baseline over one benchmark file and score the summaries.
 
+    ``analyses`` runs the brief's other stages too (entities, quotes, facts,
+    conflicts, timeline), so the throughput is that of full briefs.
     Raises InputError for an unreadable file, ConfigError for a bad ``words``.
     """
     clusters = read_clusters(path, limit)
     if not clusters:
         raise InputError(f"{path}: no clusters", path)
     words = mean_reference_words(clusters) if words is None else words
-    if words < 1:
-        raise ConfigError(f"--words must be at least 1, got {words}", words)
-    parsed, parse_seconds = _timed(lambda: parse_clusters(clusters))  # type: ignore[arg-type,return-value]
-    ours, summarise_seconds = _timed(lambda: newsweave_summaries(parsed, words))
-    runs: list[tuple[str, list[list[str]], float]] = [(NEWSWEAVE, ours, summarise_seconds)]
-    sentence_lists = [[[s.text for s in p.sentences] for p in cluster] for cluster in parsed]
+    if words < 10:
+        raise ConfigError(f"--words must be at least 10, got {words}", words)
+    started = time.perf_counter()
+    briefs = newsweave_briefs(clusters, words, analyses)
+    batch_seconds = time.perf_counter() - started
+    ours = [[item.text for item in brief.summary] if brief is not None else [] for brief in briefs]
+    runs: list[tuple[str, list[list[str]], float]] = [(NEWSWEAVE, ours, batch_seconds)]
+    sentence_lists = source_sentences(briefs)
     for name, baseline in (BASELINES if baselines is None else baselines).items():
         produced, seconds = _timed(lambda b=baseline: [b(docs, words) for docs in sentence_lists])  # type: ignore[misc]
         runs.append((name, produced, seconds))
@@ -231,4 +244,4 @@ def run_benchmark(
         )
         for name, produced, seconds in runs
     )
-    return BenchResult(str(path), len(clusters), words, systems, parse_seconds, parse_seconds + summarise_seconds)
+    return BenchResult(str(path), len(clusters), words, systems, batch_seconds, analyses)

@@ -1,0 +1,134 @@
+"""Near-duplicate detection: wire copies and re-publications of one text.
+
+Stream side (``store -> dedup -> cluster``). MinHash signatures of word
+5-shingles of the cleaned text, indexed with LSH (datasketch), find earlier
+articles whose estimated Jaccard similarity reaches a threshold; the new
+article joins that article's group. A story then counts *groups*, so an AP
+story re-printed by forty papers is one origin, not forty.
+
+Deterministic: the permutations come from a fixed seed and shingles are
+hashed with CRC-32, never with Python's salted ``hash``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+__all__ = ["DedupConfig", "DuplicateMatch", "NearDuplicateIndex", "shingles", "signature"]
+
+_TOKEN = re.compile(r"\w+")
+_SCHEME = "affine32"  # datasketch's permutation scheme, named so stored signatures stay comparable
+
+
+@dataclass(frozen=True, slots=True)
+class DedupConfig:
+    threshold: float = 0.7  # estimated Jaccard of shingle sets that makes two texts copies
+    num_perm: int = 64
+    shingle_words: int = 5
+    seed: int = 1
+    capacity: int = 200_000  # signatures kept in memory; older ones leave the index
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 1:
+            raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.num_perm < 8:
+            raise ValueError(f"num_perm must be at least 8, got {self.num_perm}")
+        if self.shingle_words < 1:
+            raise ValueError(f"shingle_words must be at least 1, got {self.shingle_words}")
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateMatch:
+    """The group an article joined and its estimated similarity to the group's first text."""
+
+    article_id: str
+    group_id: str  # id of the group's first article
+    similarity: float  # 1.0 for an article that starts its own group
+
+
+def shingles(text: str, size: int = 5) -> set[bytes]:
+    """Word ``size``-grams of the lower-cased text, as bytes (short texts: the whole text)."""
+    words = _TOKEN.findall(text.lower())
+    if len(words) < size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def signature(text: str, config: DedupConfig = DedupConfig()) -> MinHash:
+    """The MinHash of a text's shingles under ``config``'s seed and permutations."""
+    minhash = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_crc32, scheme=_SCHEME)
+    grams = shingles(text, config.shingle_words)
+    if grams:
+        minhash.update_batch(list(grams))
+    return minhash
+
+
+class NearDuplicateIndex:
+    """Groups texts that are near-copies of an earlier one, online and in bounded memory."""
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config or DedupConfig()
+        self._lsh = MinHashLSH(threshold=self.config.threshold, num_perm=self.config.num_perm)
+        self._signatures: dict[str, MinHash] = {}
+        self._group: dict[str, str] = {}
+        self._order: deque[str] = deque()
+        # Reused to hash without re-drawing the permutations for every article.
+        self._template = MinHash(num_perm=self.config.num_perm, seed=self.config.seed, hashfunc=_crc32, scheme=_SCHEME)
+
+    def signature(self, text: str) -> MinHash:
+        minhash = self._template.copy()
+        grams = shingles(text, self.config.shingle_words)
+        if grams:
+            minhash.update_batch(list(grams))
+        return minhash
+
+    def add(self, article_id: str, text: str, minhash: MinHash | None = None, group_id: str | None = None) -> DuplicateMatch:
+        """Index an article and return its group (its own id when it copies nothing).
+
+        ``group_id`` restores a known group (rebuilding the index from a store).
+        """
+        if article_id in self._group:
+            return DuplicateMatch(article_id, self._group[article_id], 1.0)
+        minhash = minhash if minhash is not None else self.signature(text)
+        match = DuplicateMatch(article_id, group_id or article_id, 1.0)
+        if group_id is None:
+            best: tuple[float, str] | None = None
+            for other in self._lsh.query(minhash):
+                similarity = float(minhash.jaccard(self._signatures[other]))
+                if similarity >= self.config.threshold and (best is None or (similarity, other) > best):
+                    best = (similarity, other)
+            if best is not None:
+                match = DuplicateMatch(article_id, self._group[best[1]], best[0])
+        self._lsh.insert(article_id, minhash)
+        self._signatures[article_id] = minhash
+        self._group[article_id] = match.group_id
+        self._order.append(article_id)
+        while len(self._order) > self.config.capacity:
+            oldest = self._order.popleft()
+            self._lsh.remove(oldest)
+            del self._signatures[oldest]
+            del self._group[oldest]
+        return match
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+def to_bytes(minhash: MinHash) -> bytes:
+    """A signature's hash values as bytes (to store)."""
+    return np.asarray(minhash.hashvalues, dtype=np.uint64).tobytes()
+
+
+def from_bytes(data: bytes, config: DedupConfig = DedupConfig()) -> MinHash:
+    values = np.frombuffer(data, dtype=np.uint64)
+    return MinHash(num_perm=len(values), seed=config.seed, hashfunc=_crc32, hashvalues=values, scheme=_SCHEME)

@@ -1,0 +1,106 @@
+"""Reader for web archives (``.warc``, ``.warc.gz``), through warcio.
+
+Every HTTP response record holding an HTML page becomes an article, its main
+text extracted like a saved page (:func:`newsweave.ingest.html.extract_html`).
+Pages that fail are rejected by name (``path@URL``); responses that are not
+HTML (images, scripts) are not articles and are counted in one rejection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from newsweave.errors import InputError
+from newsweave.ingest.common import IngestResult, Rejected, article_id, decode_bytes
+from newsweave.ingest.html import extract_html
+from newsweave.model import Article
+
+__all__ = ["read_warc_file"]
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def _decode(payload: bytes, content_type: str, where: str) -> str:
+    charset = _charset(content_type)
+    if charset:
+        try:
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declared charset is common; fall back to sniffing
+    return decode_bytes(payload, where)
+
+
+def read_warc_file(path: Path) -> IngestResult:
+    """Articles of the HTML responses in a WARC file; the rest rejected with reasons.
+
+    Raises InputError when the file is not a readable WARC archive.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    name = str(path)
+    result = IngestResult()
+    not_html = 0
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                where = f"{name}@{url}"
+                content_type = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in content_type.lower():
+                    not_html += 1
+                    continue
+                status = record.http_headers.get_statuscode()
+                if status and not status.startswith("2"):
+                    result.rejected.append(Rejected(where, f"HTTP status {status}, not a page"))
+                    continue
+                try:
+                    page = _decode(record.content_stream().read(), content_type, where)
+                    meta = extract_html(page, where, url=url)
+                except InputError as exc:
+                    result.rejected.append(Rejected(where, str(exc).removeprefix(where + ": ")))
+                    continue
+                result.articles.append(_article(meta, url, record.rec_headers.get_header("WARC-Date"), where))
+    except ArchiveLoadFailed as exc:
+        raise InputError(f"{name}: not a WARC archive ({exc})", name) from exc
+    if not_html:
+        result.rejected.append(Rejected(name, f"{not_html} responses were not HTML pages (images, scripts, ...)"))
+    if not result.articles and not result.rejected:
+        raise InputError(f"{name}: the archive holds no HTTP responses", name)
+    return result
+
+
+def _article(meta: dict[str, object], url: str | None, warc_date: str | None, where: str) -> Article:
+    published = meta.get("published")
+    if published is None and warc_date:
+        # The crawl date is not the publication date; only a last resort, and marked inferred.
+        try:
+            crawl = dt.date.fromisoformat(warc_date[:10])
+        except ValueError:
+            crawl = None
+        return _build(meta, url, crawl, True, where)
+    return _build(meta, url, published, False, where)  # type: ignore[arg-type]
+
+
+def _build(meta: dict[str, object], url: str | None, published: dt.date | None, inferred: bool, where: str) -> Article:
+    text = str(meta["text"])
+    page_url = str(meta.get("url") or url or "") or None
+    return Article(
+        id=article_id(url=page_url or url, text=text),
+        text=text,
+        title=meta.get("title"),  # type: ignore[arg-type]
+        url=page_url,
+        outlet=meta.get("outlet"),  # type: ignore[arg-type]
+        published=published if published is not None else None,
+        published_inferred=inferred and published is not None,
+        origin=where,
+    )

@@ -1,0 +1,579 @@
+"""The embedded store: articles, their versions, near-duplicate groups and stories.
+
+Stream side of the pipeline: ``ingest -> clean -> store -> dedup/cluster``.
+SQLite from the standard library, in WAL mode so readers never block the
+ingest, with every write inside a transaction: a killed process loses at most
+the transaction it was in, never an article whose ingest was reported done.
+The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists
+the steps from each version to the next and :meth:`Store.open` applies the
+missing ones.
+
+Every failure is a :class:`~newsweave.errors.StoreError` that names the
+database path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Literal, Sequence
+
+from newsweave.errors import StoreError
+from newsweave.ingest.common import canonical_url
+from newsweave.model import Article, Story
+
+__all__ = [
+    "AddResult",
+    "IngestOutcome",
+    "MIGRATIONS",
+    "Membership",
+    "Store",
+    "StreamIngest",
+    "content_hash",
+    "story_articles",
+]
+
+MIGRATIONS: tuple[str, ...] = (
+    # 0 -> 1: the first schema.
+    """
+    CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        url TEXT,
+        canonical_url TEXT,
+        title TEXT,
+        outlet TEXT,
+        published TEXT,
+        published_inferred INTEGER NOT NULL DEFAULT 0,
+        language TEXT,
+        text TEXT NOT NULL,
+        removed TEXT NOT NULL DEFAULT '[]',
+        origin TEXT NOT NULL DEFAULT '',
+        dateline TEXT,
+        content_hash TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_hash ON articles(content_hash);
+    CREATE INDEX articles_url ON articles(canonical_url);
+    CREATE TABLE article_versions (
+        article_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        title TEXT,
+        text TEXT NOT NULL,
+        removed TEXT NOT NULL DEFAULT '[]',
+        published TEXT,
+        content_hash TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        PRIMARY KEY (article_id, version)
+    );
+    CREATE TABLE near_duplicates (
+        article_id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL,
+        similarity REAL NOT NULL
+    );
+    CREATE INDEX near_duplicates_group ON near_duplicates(group_id);
+    CREATE TABLE signatures (
+        article_id TEXT PRIMARY KEY,
+        minhash BLOB NOT NULL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE story_members (
+        article_id TEXT PRIMARY KEY,
+        story_id INTEGER NOT NULL,
+        similarity REAL NOT NULL,
+        shared_entities TEXT NOT NULL DEFAULT '[]',
+        shared_terms TEXT NOT NULL DEFAULT '[]',
+        founded INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX story_members_story ON story_members(story_id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Store.add_article` did: stored anew, saw a duplicate, or a new version."""
+
+    status: Literal["new", "duplicate", "new_version"]
+    article_id: str  # the stored article this input is (for a duplicate: the one it repeats)
+    version: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """An article's place in a story and why it is there."""
+
+    article_id: str
+    story_id: int
+    similarity: float
+    shared_entities: tuple[str, ...]
+    shared_terms: tuple[str, ...]
+    founded: bool
+    duplicate_group: str | None = None
+
+
+def content_hash(article: Article) -> str:
+    """Hash of the cleaned text with whitespace normalised: equal for equal content."""
+    return hashlib.sha1(" ".join(article.text.split()).encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """An open newsweave database. Use :meth:`open`; close it (or use ``with``)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        self._db = connection
+        self.path = path
+        self._depth = 0
+
+    # -- opening -----------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path) -> "Store":
+        """Open (creating if needed) the database at ``path`` and migrate it.
+
+        Raises StoreError naming the path when the file is not a newsweave
+        database, is from a newer newsweave, or cannot be opened.
+        """
+        name = str(path)
+        try:
+            connection = sqlite3.connect(name, isolation_level=None, timeout=30.0)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{name}: cannot open the database ({exc})", name) from exc
+        store = cls(connection, name)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise StoreError(f"{name}: not a newsweave database ({exc})", name) from exc
+        except StoreError:
+            connection.close()
+            raise
+        return store
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {version} is newer than this newsweave's "
+                f"({SCHEMA_VERSION}); upgrade newsweave",
+                self.path,
+            )
+        if version == 0 and self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: an SQLite database, but not a newsweave one", self.path)
+        for target in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target + 1}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of writes; nested uses join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot start a transaction ({exc})", self.path) from exc
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._db.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: commit failed ({exc})", self.path) from exc
+
+    # -- articles ----------------------------------------------------------
+    def add_article(self, article: Article) -> AddResult:
+        """Store a cleaned article, idempotently.
+
+        The same id with the same content is a ``duplicate``; the same id (or
+        the same canonical URL) with changed text becomes a ``new_version``
+        (the old text is kept in ``article_versions``, the latest wins); the
+        same content under another id is a ``duplicate`` of the stored one.
+        """
+        digest = content_hash(article)
+        url = canonical_url(article.url) if article.url else None
+        with self.transaction():
+            row = self._db.execute("SELECT id, content_hash, version FROM articles WHERE id = ?", (article.id,)).fetchone()
+            if row is None and url:
+                row = self._db.execute(
+                    "SELECT id, content_hash, version FROM articles WHERE canonical_url = ? ORDER BY seq LIMIT 1", (url,)
+                ).fetchone()
+            if row is not None:
+                stored_id, stored_hash, version = row
+                if stored_hash == digest:
+                    return AddResult("duplicate", stored_id, version)
+                self._archive_version(stored_id, version)
+                self._db.execute(
+                    "UPDATE articles SET title=?, text=?, removed=?, published=?, published_inferred=?, "
+                    "outlet=?, content_hash=?, version=?, origin=? WHERE id=?",
+                    (
+                        article.title,
+                        article.text,
+                        json.dumps(list(article.removed)),
+                        article.published.isoformat() if article.published else None,
+                        int(article.published_inferred),
+                        article.outlet,
+                        digest,
+                        version + 1,
+                        article.origin,
+                        stored_id,
+                    ),
+                )
+                return AddResult("new_version", stored_id, version + 1)
+            same = self._db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", (digest,)).fetchone()
+            if same is not None:
+                return AddResult("duplicate", same[0])
+            self._db.execute(
+                "INSERT INTO articles (id, url, canonical_url, title, outlet, published, published_inferred, "
+                "language, text, removed, origin, dateline, content_hash, added_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    article.id,
+                    article.url,
+                    url,
+                    article.title,
+                    article.outlet,
+                    article.published.isoformat() if article.published else None,
+                    int(article.published_inferred),
+                    article.language,
+                    article.text,
+                    json.dumps(list(article.removed)),
+                    article.origin,
+                    json.dumps(list(article.dateline)) if article.dateline else None,
+                    digest,
+                    _now(),
+                ),
+            )
+            return AddResult("new", article.id)
+
+    def _archive_version(self, article_id: str, version: int) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO article_versions (article_id, version, title, text, removed, published, "
+            "content_hash, replaced_at) SELECT id, version, title, text, removed, published, content_hash, ? "
+            "FROM articles WHERE id = ?",
+            (_now(), article_id),
+        )
+        del version  # the row carries it
+
+    def get_article(self, article_id: str) -> Article:
+        """The latest version of a stored article; StoreError when there is none."""
+        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no article with id {article_id!r}", article_id)
+        return _article_from_row(row)
+
+    def article_versions(self, article_id: str) -> list[tuple[int, str]]:
+        """Earlier versions of an article as ``(version, text)``, oldest first."""
+        rows = self._db.execute(
+            "SELECT version, text FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
+        ).fetchall()
+        return [(int(v), str(t)) for v, t in rows]
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article (latest versions) in the order they were first stored."""
+        cursor = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq")
+        for row in cursor:
+            yield _article_from_row(row)
+
+    def recent_articles(self, limit: int) -> list[Article]:
+        """The last ``limit`` stored articles, oldest first (to rebuild stream state)."""
+        rows = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [_article_from_row(r) for r in reversed(rows)]
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    # -- near-duplicates ---------------------------------------------------
+    def set_duplicate_group(self, article_id: str, group_id: str, similarity: float) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity) VALUES (?,?,?)",
+                (article_id, group_id, similarity),
+            )
+
+    def duplicate_group(self, article_id: str) -> str | None:
+        row = self._db.execute("SELECT group_id FROM near_duplicates WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_signature(self, article_id: str, signature: bytes) -> None:
+        with self.transaction():
+            self._db.execute("INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?,?)", (article_id, signature))
+
+    def signatures(self, limit: int) -> list[tuple[str, bytes]]:
+        """The most recent ``limit`` MinHash signatures, oldest first."""
+        rows = self._db.execute(
+            "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id "
+            "ORDER BY a.seq DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [(str(a), bytes(b)) for a, b in reversed(rows)]
+
+    # -- stories -----------------------------------------------------------
+    def set_membership(self, membership: Membership, title: str | None = None) -> None:
+        """Put an article in a story (creating the story), replacing any earlier place."""
+        with self.transaction():
+            self._db.execute("INSERT OR IGNORE INTO stories (id, title) VALUES (?, ?)", (membership.story_id, title or ""))
+            if title and membership.founded:
+                self._db.execute("UPDATE stories SET title = ? WHERE id = ? AND title = ''", (title, membership.story_id))
+            self._db.execute(
+                "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
+                "shared_terms, founded) VALUES (?,?,?,?,?,?)",
+                (
+                    membership.article_id,
+                    membership.story_id,
+                    membership.similarity,
+                    json.dumps(list(membership.shared_entities)),
+                    json.dumps(list(membership.shared_terms)),
+                    int(membership.founded),
+                ),
+            )
+
+    def set_story_title(self, story_id: int, title: str) -> None:
+        with self.transaction():
+            self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+
+    def drop_empty_stories(self) -> int:
+        with self.transaction():
+            cursor = self._db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members)")
+            return cursor.rowcount
+
+    def memberships(self, story_id: int) -> list[Membership]:
+        rows = self._db.execute(
+            "SELECT m.article_id, m.story_id, m.similarity, m.shared_entities, m.shared_terms, m.founded, d.group_id "
+            "FROM story_members m JOIN articles a ON a.id = m.article_id "
+            "LEFT JOIN near_duplicates d ON d.article_id = m.article_id WHERE m.story_id = ? ORDER BY a.seq",
+            (story_id,),
+        ).fetchall()
+        return [
+            Membership(r[0], int(r[1]), float(r[2]), tuple(json.loads(r[3])), tuple(json.loads(r[4])), bool(r[5]), r[6])
+            for r in rows
+        ]
+
+    def story_of(self, article_id: str) -> int | None:
+        row = self._db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def stories(self) -> list[Story]:
+        """Every non-empty story, oldest first, with dates and independent-origin counts."""
+        rows = self._db.execute(
+            "SELECT s.id, s.title, group_concat(m.article_id, char(31)), min(a.published), max(a.published), "
+            "count(DISTINCT coalesce(d.group_id, m.article_id)) "
+            "FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
+            "LEFT JOIN near_duplicates d ON d.article_id = m.article_id GROUP BY s.id ORDER BY s.id"
+        ).fetchall()
+        return [self._story_from_row(r) for r in rows]
+
+    def story(self, story_id: int) -> Story:
+        """One story; StoreError when there is no such story."""
+        members = self.memberships(story_id)
+        if not members:
+            raise StoreError(f"{self.path}: no story with id {story_id}", story_id)
+        title = self._db.execute("SELECT title FROM stories WHERE id = ?", (story_id,)).fetchone()
+        dates = [a.published for a in (self.get_article(m.article_id) for m in members) if a.published]
+        origins = {m.duplicate_group or m.article_id for m in members}
+        return Story(
+            id=str(story_id),
+            title=str(title[0]) if title else "",
+            article_ids=tuple(m.article_id for m in members),
+            first_seen=min(dates) if dates else None,
+            last_seen=max(dates) if dates else None,
+            sources=len(origins),
+        )
+
+    def story_articles(self, story_id: int) -> list[Article]:
+        """The articles of a story, in the order they were stored."""
+        return [self.get_article(m.article_id) for m in self.memberships(story_id)]
+
+    @staticmethod
+    def _story_from_row(row: Sequence[object]) -> Story:
+        ids = str(row[2]).split("\x1f") if row[2] else []
+        return Story(
+            id=str(row[0]),
+            title=str(row[1] or ""),
+            article_ids=tuple(ids),
+            first_seen=dt.date.fromisoformat(str(row[3])) if row[3] else None,
+            last_seen=dt.date.fromisoformat(str(row[4])) if row[4] else None,
+            sources=int(row[5]),  # type: ignore[call-overload]
+        )
+
+
+_ARTICLE_COLUMNS = "id, text, title, url, outlet, published, published_inferred, language, removed, origin, dateline"
+
+
+def _article_from_row(row: Sequence[object]) -> Article:
+    dateline = json.loads(str(row[10])) if row[10] else None
+    return Article(
+        id=str(row[0]),
+        text=str(row[1]),
+        title=None if row[2] is None else str(row[2]),
+        url=None if row[3] is None else str(row[3]),
+        outlet=None if row[4] is None else str(row[4]),
+        published=dt.date.fromisoformat(str(row[5])) if row[5] else None,
+        published_inferred=bool(row[6]),
+        language=None if row[7] is None else str(row[7]),
+        removed=tuple(json.loads(str(row[8]))),
+        origin=str(row[9]),
+        dateline=(int(dateline[0]), int(dateline[1])) if dateline else None,
+    )
+
+
+def story_articles(db_path: str | Path, story_id: int | str) -> list[Article]:
+    """The articles of story ``story_id`` in the database at ``db_path`` (for ``brief --story``).
+
+    Raises StoreError when the database cannot be opened or has no such story.
+    """
+    try:
+        number = int(story_id)
+    except ValueError as exc:
+        raise StoreError(f"story id must be a number, got {story_id!r}", story_id) from exc
+    with Store.open(db_path) as store:
+        articles = store.story_articles(number)
+        if not articles:
+            raise StoreError(f"{db_path}: no story with id {number}", number)
+        return articles
+
+
+# -- the stream: store, then near-duplicate group, then story -----------------
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """One article's ingest, reported only after its transaction committed."""
+
+    article_id: str
+    status: Literal["new", "duplicate", "new_version"]
+    group_id: str | None = None
+    story_id: int | None = None
+
+
+class StreamIngest:
+    """Adds articles to a store one at a time: stored, grouped, clustered, committed.
+
+    On opening it rebuilds the in-memory near-duplicate index and clusterer
+    from the last ``replay`` stored articles, so a later run continues the
+    stories of an earlier one. Each :meth:`add` is one transaction: once it
+    returns, the article, its group and its story are on disk.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        cluster_config: "ClusterConfig | None" = None,
+        dedup_config: "DedupConfig | None" = None,
+        replay: int = 20_000,
+        memory_articles: int = 200_000,
+    ) -> None:
+        from newsweave.cluster import StoryClusterer
+        from newsweave.dedup import NearDuplicateIndex
+
+        self.store = store
+        self.dedup = NearDuplicateIndex(dedup_config)
+        self.clusterer = StoryClusterer(cluster_config)
+        self.memory_articles = memory_articles
+        self._replay(replay)
+
+    def _replay(self, limit: int) -> None:
+        from newsweave.cluster import JoinReason, article_features
+        from newsweave.dedup import from_bytes
+
+        signatures = dict(self.store.signatures(limit))
+        for article in self.store.recent_articles(limit):
+            if article.id in signatures:
+                group = self.store.duplicate_group(article.id)
+                self.dedup.add(article.id, article.text, from_bytes(signatures[article.id], self.dedup.config), group)
+            story_id = self.store.story_of(article.id)
+            if story_id is not None:
+                reason = JoinReason(0.0, (), (), 0.0)
+                self.clusterer.place(article_features(article), story_id, reason)
+
+    def add(self, article: Article) -> IngestOutcome:
+        """Store, group and cluster one cleaned article in one transaction."""
+        from newsweave.cluster import article_features
+        from newsweave.dedup import to_bytes
+
+        with self.store.transaction():
+            added = self.store.add_article(article)
+            if added.status != "new":
+                return IngestOutcome(added.article_id, added.status, self.store.duplicate_group(added.article_id), self.store.story_of(added.article_id))
+            minhash = self.dedup.signature(article.text)
+            match = self.dedup.add(article.id, article.text, minhash)
+            self.store.set_signature(article.id, to_bytes(minhash))
+            self.store.set_duplicate_group(article.id, match.group_id, match.similarity)
+            features = article_features(article)
+            assignment = self.clusterer.assign(features)
+            self.store.set_membership(_membership(article.id, assignment.story_id, assignment.reason), features.title)
+            if self.clusterer.repair_due:
+                self._repair()
+        return IngestOutcome(article.id, "new", match.group_id, self.clusterer.story_of(article.id))
+
+    def finish(self) -> int:
+        """Run a last repair (end of a batch of input); return how many articles moved."""
+        with self.store.transaction():
+            return self._repair()
+
+    def _repair(self) -> int:
+        moves = self.clusterer.repair()
+        touched = {story for _, old, new in moves for story in (old, new)}
+        for story_id in sorted(touched):
+            for article_id in self.clusterer.members(story_id):
+                reason = self.clusterer.reason(article_id)
+                self.store.set_membership(_membership(article_id, story_id, reason))
+                if reason.founded:
+                    self.store.set_story_title(story_id, self._title(article_id))
+        if touched:
+            self.store.drop_empty_stories()
+        self.clusterer.forget_oldest(self.memory_articles)
+        return len(moves)
+
+    def _title(self, article_id: str) -> str:
+        article = self.store.get_article(article_id)
+        return (article.title or article.text[:80]).strip()
+
+
+def _membership(article_id: str, story_id: int, reason: "JoinReason") -> Membership:
+    return Membership(article_id, story_id, reason.similarity, reason.shared_names, reason.shared_terms, reason.founded)
+
+
+if TYPE_CHECKING:
+    from newsweave.cluster import ClusterConfig, JoinReason
+    from newsweave.dedup import DedupConfig

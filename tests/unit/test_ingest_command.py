@@ -1,0 +1,116 @@
+"""``newsweave ingest`` and ``newsweave stories``: idempotence, exit codes, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from newsweave.cli import app
+from newsweave.store import Store
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
+runner = CliRunner()
+
+
+def _ingest(*args: str):
+    return runner.invoke(app, ["ingest", *args, "--no-progress"])
+
+
+def test_ingest_twice_stores_each_article_once(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    first = _ingest(str(EXAMPLE), "--db", str(db))
+    assert first.exit_code == 0, first.output
+    assert first.stdout.count("new\t") == 5
+    second = _ingest(str(EXAMPLE), "--db", str(db))
+    assert second.exit_code == 0
+    assert second.stdout.count("duplicate\t") == 5
+    with Store.open(db) as store:
+        assert store.count() == 5
+        # Five reports of one visit are one story.
+        (story,) = store.stories()
+        assert len(story.article_ids) == 5
+
+
+def test_bad_inputs_are_named_and_the_rest_stored(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    result = _ingest(str(EXAMPLE), str(broken), str(tmp_path / "missing.txt"), "--db", str(db))
+    assert result.exit_code == 1
+    assert "broken.json" in result.stderr and "missing.txt" in result.stderr
+    with Store.open(db) as store:
+        assert store.count() == 5
+
+
+def test_nothing_usable_exits_2(tmp_path: Path) -> None:
+    result = _ingest(str(tmp_path / "missing.txt"), "--db", str(tmp_path / "news.db"))
+    assert result.exit_code == 2
+
+
+def test_a_non_database_file_exits_2_naming_it(tmp_path: Path) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_text("not a database " * 200)
+    result = _ingest(str(EXAMPLE), "--db", str(db))
+    assert result.exit_code == 2
+    assert "notes.txt" in result.stderr
+
+
+def test_stories_json_and_explain(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    _ingest(str(EXAMPLE), "--db", str(db))
+    listed = runner.invoke(app, ["stories", "--db", str(db), "--format", "json"])
+    assert listed.exit_code == 0
+    stories = json.loads(listed.stdout)
+    assert len(stories) == 1
+    story = stories[0]
+    assert set(story) >= {"id", "title", "articles", "sources", "first", "last"}
+    assert len(story["articles"]) == 5 and story["sources"] == 5
+    explained = runner.invoke(app, ["stories", "--db", str(db), "--explain", story["id"], "--format", "json"])
+    members = json.loads(explained.stdout)["members"]
+    assert sum(m["founded"] for m in members) == 1
+    joined = [m for m in members if not m["founded"]]
+    # Every joining article says why: names and terms it shares with the story.
+    assert all(m["shared_entities"] and m["shared_terms"] and m["similarity"] > 0 for m in joined)
+    assert any("blinken" in m["shared_entities"] for m in joined)
+    text = runner.invoke(app, ["stories", "--db", str(db), "--explain", story["id"]])
+    assert "similarity" in text.stdout
+
+
+def test_killed_ingest_loses_no_reported_article(tmp_path: Path) -> None:
+    """SIGKILL a real ingest mid-run: every article it reported done is in the database."""
+    feed = tmp_path / "stream.jsonl"
+    with feed.open("w") as out:
+        for n in range(400):
+            text = f"Report {n}: the council of town {n} voted on budget item {n * 7} after a debate on roads {n}."
+            out.write(json.dumps({"id": f"a{n}", "text": text, "title": f"Town {n} votes"}) + "\n")
+    db = tmp_path / "news.db"
+    code = "import sys; from newsweave.cli import main; sys.argv = ['newsweave'] + sys.argv[1:]; main()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "ingest", str(feed), "--db", str(db), "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+    reported: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        reported.append(line.split("\t")[1])
+        if len(reported) == 60:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    with Store.open(db) as store:
+        stored = {a.id for a in store.articles()}
+        assert set(reported) <= stored
+        for article_id in reported:
+            assert store.story_of(article_id) is not None
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
