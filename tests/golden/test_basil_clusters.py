@@ -52,7 +52,7 @@ def test_recall_floors(scored) -> None:
     assert score.recall("consensus") >= 0.6, score.to_dict()
     assert score.recall("exclusive") >= 0.8, score.to_dict()
     assert score.recall("entities") >= 0.85, score.to_dict()
-    assert score.mean_recall >= 0.65, score.to_dict()
+    assert score.mean_recall >= 0.85, score.to_dict()
 
 
 def test_no_invented_conflicts(scored) -> None:
