@@ -11,8 +11,8 @@ Built for millions of articles, so no spaCy here: an article becomes
   which tell two events of one kind apart (two quakes, two arrests);
 * its publication date.
 
-A story keeps a centroid of its members' vectors and counts of their names
-and figures. An article joins the best-scoring story inside the time window
+A story keeps the sum of its members' vectors (its centroid) and counts of
+their names. An article joins the best-scoring story inside the time window
 when its mean similarity to the members clears an absolute floor and a
 share of the story's own cohesion (names and figures are heavy terms of the
 vector, so two quakes in two places stay apart). :meth:`StoryClusterer.repair`
@@ -26,19 +26,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import zlib
+import sys
+from array import array
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 from newsweave.model import Article
 
 __all__ = [
     "ArticleFeatures",
+    "Assignment",
     "ClusterConfig",
     "JoinReason",
     "StoryClusterer",
-    "Assignment",
     "article_features",
     "bcubed",
     "tfidf_centroid_baseline",
@@ -63,19 +64,24 @@ _NOT_NAMES = frozenset(
     friday saturday sunday january february march april may june july august september october
     november december am pm""".split()
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*\d|\d")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]$")
+_WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]")
+# A capitalised word after a word, a comma or a closing bracket is
+# inside a sentence, so capitalised for being a name.
+_NAME = re.compile(r"(?<=[A-Za-z0-9,;:)] )[A-Z][A-Za-z'’\-]*[A-Za-z]")
+_STEMS: dict[str, str] = {}  # word -> stem, a cache (bounded by _STEM_CACHE)
+_STEM_CACHE = 500_000
+LEAD_CHARS = 5000  # characters of text read per article (the lead and then some)
 _FIGURE = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)")
 _FIGURE_SKIP = frozenset({"percent", "am", "pm", "p", "a", "of", "and", "or", "to", "in", "the"})
 _VECTOR_TERMS = 80  # an article's vector keeps its strongest terms: less noise, faster
 _CENTROID_TERMS = 300  # a story's centroid keeps its strongest terms
 _INDEX_TERMS = 12  # an article posts its strongest terms to the candidate index
-_HASH_BITS = 22
-_POSTING_SCAN = 64  # most recently active stories read per term
+_DF_TERMS = 2_000_000  # document frequencies kept before terms seen once are pruned
+_POSTING_SCAN = 32  # most recently active stories read per term
 _CANDIDATES = 24  # stories scored exactly per article
 _SPLIT_SAMPLE = 60  # most members a split examines pairwise
 NAME_BOOST = 1.0  # a name printed once weighs as a content word printed once
-FIGURE_BOOST = 1.0  # document frequencies live in a fixed table of hashed terms
+FIGURE_BOOST = 1.0  # likewise a figure ("#23 pirat")
 
 
 def _stem(word: str) -> str:
@@ -85,10 +91,6 @@ def _stem(word: str) -> str:
             stem = word[: -len(suffix)]
             return stem + "y" if suffix in ("ies", "ied") else stem
     return word
-
-
-def _term_id(term: str) -> int:
-    return zlib.crc32(term.encode("utf-8")) & ((1 << _HASH_BITS) - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +131,23 @@ class ArticleFeatures:
 
 
 def article_features(article: Article) -> ArticleFeatures:
-    """Terms, names and figures of an article's title and cleaned text."""
-    terms: Counter[str] = Counter()
-    names: set[str] = set()
+    """Terms, names and figures of an article's title and the lead of its cleaned text.
+
+    Only the first :data:`LEAD_CHARS` characters of the text are read: news
+    puts the event in its lead, and the cost per article stays bounded.
+    """
     title = article.title or ""
-    for weight, text in ((2.0, title), (1.0, article.text)):
-        _count_words(text, weight, terms, names)
+    lead = article.text[:LEAD_CHARS]
+    terms: Counter[str] = Counter()
+    _count_terms(lead, terms)
+    title_terms: Counter[str] = Counter()
+    _count_terms(title, title_terms)
+    for term, count in title_terms.items():
+        terms[term] += 2 * count  # a headline word counts double
+    names = _names(title) | _names(lead)
     figures = frozenset(
         (number.replace(",", ""), _stem(word))
-        for number, word in _FIGURE.findall(article.text)
+        for number, word in _FIGURE.findall(lead)
         if word not in _FIGURE_SKIP and not (len(number) == 4 and number.startswith(("19", "20")))
     )
     # Names and figures also enter the vector, as their own terms: they are
@@ -156,21 +166,29 @@ def article_features(article: Article) -> ArticleFeatures:
     )
 
 
-def _count_words(text: str, weight: float, terms: Counter[str], names: set[str]) -> None:
-    sentence_start = True
-    for match in _WORD.finditer(text):
-        word = match.group()
-        lower = word.lower().replace("’", "'")
-        if lower.endswith("'s"):
-            lower = lower[:-2]
-        if word[0].isupper() and not sentence_start and lower not in _NOT_NAMES and len(lower) > 1:
-            names.add(lower)
-        end = match.end()
-        sentence_start = end < len(text) and text[end] in ".!?" or (end + 1 < len(text) and text[end : end + 2] == "\n\n")
-        if word[0].isdigit() or lower in _STOPWORDS or len(lower) < 3:
+def _count_terms(text: str, terms: Counter[str]) -> None:
+    stems = _STEMS
+    for word in _WORD.findall(text.lower()):
+        if word in _STOPWORDS or len(word) < 3:
             continue
-        terms[_stem(lower)] += weight
-    return None
+        stem = stems.get(word)
+        if stem is None:
+            stem = _stem(word[:-2] if word.endswith(("'s", "’s")) else word)
+            if len(stems) < _STEM_CACHE:
+                stems[word] = stem
+        terms[stem] += 1
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words that do not start a sentence, lower-cased: a cheap proper-noun finder."""
+    found = set()
+    for word in _NAME.findall(text):
+        lower = word.lower()
+        if lower.endswith(("'s", "’s")):
+            lower = lower[:-2]
+        if lower not in _NOT_NAMES:
+            found.add(lower)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +218,35 @@ class Assignment:
     reason: JoinReason
 
 
+class _PackedVectors:
+    """Article vectors kept compactly: interned terms and float32 weights.
+
+    A dict of 80 floats per article costs kilobytes; this costs about one,
+    which is what lets the clusterer hold a few hundred thousand articles.
+    """
+
+    def __init__(self) -> None:
+        self._packed: dict[str, tuple[tuple[str, ...], array]] = {}
+
+    def __setitem__(self, article_id: str, vector: dict[str, float]) -> None:
+        self._packed[article_id] = (tuple(sys.intern(t) for t in vector), array("f", vector.values()))
+
+    def __getitem__(self, article_id: str) -> dict[str, float]:
+        terms, weights = self._packed[article_id]
+        return dict(zip(terms, weights))
+
+    def get(self, article_id: str, default: dict[str, float]) -> dict[str, float]:
+        return self[article_id] if article_id in self._packed else default
+
+    def pop(self, article_id: str, default: dict[str, float]) -> dict[str, float]:
+        vector = self.get(article_id, default)
+        self._packed.pop(article_id, None)
+        return vector
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
 @dataclass(slots=True)
 class _Story:
     """Mutable running state of one story (internal to the clusterer)."""
@@ -207,7 +254,6 @@ class _Story:
     id: int
     centroid: dict[str, float] = field(default_factory=dict)
     names: Counter[str] = field(default_factory=Counter)
-    figures: Counter[tuple[str, str]] = field(default_factory=Counter)
     members: list[str] = field(default_factory=list)
     first: dt.date | None = None
     last: dt.date | None = None
@@ -221,14 +267,17 @@ class _Story:
         return max(0.0, (self.norm * self.norm - n) / (n * (n - 1)))
 
     def add(self, vector: dict[str, float], features: ArticleFeatures) -> None:
+        centroid = self.centroid
+        squared = self.norm * self.norm
         for term, weight in vector.items():
-            self.centroid[term] = self.centroid.get(term, 0.0) + weight
-        if len(self.centroid) > 2 * _CENTROID_TERMS:
-            kept = sorted(self.centroid.items(), key=lambda kv: -kv[1])[:_CENTROID_TERMS]
-            self.centroid = dict(kept)
-        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+            old = centroid.get(term, 0.0)
+            centroid[term] = old + weight
+            squared += 2 * old * weight + weight * weight
+        if len(centroid) > 2 * _CENTROID_TERMS:
+            self.centroid = dict(sorted(centroid.items(), key=lambda kv: -kv[1])[:_CENTROID_TERMS])
+            squared = sum(w * w for w in self.centroid.values())
+        self.norm = math.sqrt(max(0.0, squared))
         self.names.update(features.names)
-        self.figures.update(features.figures)
         self.members.append(features.id)
         if features.published is not None:
             self.first = min(self.first or features.published, features.published)
@@ -244,13 +293,15 @@ class StoryClusterer:
 
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
-        self._df = [0] * (1 << _HASH_BITS)
+        self._df: dict[str, int] = {}
         self._docs = 0
         self._stories: dict[int, _Story] = {}
-        # term -> stories listed under it, least recently active first (dict as ordered set)
-        self._index: dict[str, dict[int, None]] = {}
+        # (term, time slice) -> stories listed under it, least recently active
+        # first (a dict as an ordered set); slices keep old stories out of reach.
+        self._index: dict[tuple[str, int | None], dict[int, None]] = {}
+        self._latest: dt.date | None = None
         self._features: dict[str, ArticleFeatures] = {}
-        self._vectors: dict[str, dict[str, float]] = {}
+        self._vectors = _PackedVectors()
         self._story_of: dict[str, int] = {}
         self._reasons: dict[str, JoinReason] = {}
         self._next_id = 1
@@ -345,10 +396,13 @@ class StoryClusterer:
     def _learn_df(self, features: ArticleFeatures) -> None:
         self._docs += 1
         for term in features.terms:
-            self._df[_term_id(term)] += 1
+            self._df[term] = self._df.get(term, 0) + 1
+        if len(self._df) > _DF_TERMS:
+            # Forget terms seen once: they weigh the same as unseen ones anyway.
+            self._df = {term: count for term, count in self._df.items() if count > 1}
 
     def _idf(self, term: str) -> float:
-        return math.log((1 + self._docs) / (1 + self._df[_term_id(term)])) + 1.0
+        return math.log((1 + self._docs) / (1 + self._df.get(term, 0))) + 1.0
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
         weights = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in features.terms.items()}
@@ -365,14 +419,16 @@ class StoryClusterer:
         stream grows.
         """
         hits: dict[int, float] = {}
+        buckets = self._query_buckets(features.published)
         for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[: 2 * _INDEX_TERMS]:
-            posting = self._index.get(term)
-            if not posting:
-                continue
-            for scanned, story_id in enumerate(reversed(posting)):
-                if scanned >= _POSTING_SCAN:
-                    break
-                hits[story_id] = hits.get(story_id, 0.0) + weight
+            for bucket in buckets:
+                posting = self._index.get((term, bucket))
+                if not posting:
+                    continue
+                for scanned, story_id in enumerate(reversed(posting)):
+                    if scanned >= _POSTING_SCAN:
+                        break
+                    hits[story_id] = hits.get(story_id, 0.0) + weight
         chosen: list[int] = []
         for story_id in sorted(hits, key=lambda sid: (-hits[sid], sid)):
             story = self._stories.get(story_id)
@@ -383,35 +439,58 @@ class StoryClusterer:
                 break
         return chosen
 
+    def _bucket(self, published: dt.date | None) -> int | None:
+        """The index's time slice of a date: windows of ``window_days`` (None: undated)."""
+        if published is None:
+            return None
+        return published.toordinal() // max(1, self.config.window_days)
+
+    def _query_buckets(self, published: dt.date | None) -> tuple[int | None, ...]:
+        """Slices an article looks in: its own, both neighbours and the undated slice.
+
+        An undated article looks in the undated slice and around the latest
+        date seen (what arrives undated is most likely news of now).
+        """
+        bucket = self._bucket(published if published is not None else self._latest)
+        if bucket is None:
+            return (None,)
+        return (bucket - 1, bucket, bucket + 1, None)
+
     def _in_window(self, story: _Story, published: dt.date | None) -> bool:
         if published is None or story.first is None or story.last is None:
             return True
         window = dt.timedelta(days=self.config.window_days)
         return story.first - window <= published <= story.last + window
 
-    def _score(self, vector: dict[str, float], features: ArticleFeatures, story: _Story) -> JoinReason:
+    def _score(self, vector: dict[str, float], story: _Story) -> float:
+        """Mean cosine similarity of the article with the story's members."""
+        centroid = story.centroid
+        return sum(w * centroid[t] for t, w in vector.items() if t in centroid) / len(story.members)
+
+    def _explain(self, vector: dict[str, float], features: ArticleFeatures, story: _Story) -> JoinReason:
+        """Why the article fits the story: similarity, shared names, top shared terms."""
         contributions = {t: w * story.centroid[t] for t, w in vector.items() if t in story.centroid}
         similarity = sum(contributions.values()) / len(story.members)
         size = len(story.members)
         # A name counts as the story's when at least a third of its members printed it.
         shared = sorted(n for n in features.names if 3 * story.names[n] >= size)
-        score = similarity
-        top = sorted(contributions, key=lambda t: -contributions[t])[:8]
-        return JoinReason(similarity, tuple(shared[:12]), tuple(top), score)
+        top = [t for t in sorted(contributions, key=lambda t: -contributions[t]) if not t.startswith(("@", "#"))][:8]
+        return JoinReason(similarity, tuple(shared[:12]), tuple(top), similarity)
 
     def _best_story(self, vector: dict[str, float], features: ArticleFeatures) -> tuple[_Story | None, JoinReason]:
         best: _Story | None = None
-        best_reason = JoinReason(0.0, (), (), 0.0)
-        for sid in self._candidates(vector, features):
-            story = self._stories[sid]
-            reason = self._score(vector, features, story)
-            if reason.score > best_reason.score or (reason.score == best_reason.score and best is not None and sid < best.id):
-                best, best_reason = story, reason
-        if best is None or best_reason.score < self.config.join_threshold:
-            return None, best_reason
-        if best_reason.similarity < self.config.join_ratio * best.cohesion():
-            return None, best_reason
-        return best, best_reason
+        best_score = 0.0
+        for story_id in self._candidates(vector, features):
+            story = self._stories[story_id]
+            score = self._score(vector, story)
+            if score > best_score:
+                best, best_score = story, score
+        if best is None:
+            return None, JoinReason(0.0, (), (), 0.0)
+        reason = self._explain(vector, features, best)
+        if best_score < self.config.join_threshold or best_score < self.config.join_ratio * best.cohesion():
+            return None, reason
+        return best, reason
 
     # -- state changes ----------------------------------------------------
     def _new_story(self) -> _Story:
@@ -422,16 +501,20 @@ class StoryClusterer:
 
     def _join(self, story: _Story, vector: dict[str, float], features: ArticleFeatures, reason: JoinReason) -> None:
         story.add(vector, features)
-        self._features[features.id] = features
+        # Kept for repairs, without the raw term counts (the vector has what matters).
+        self._features[features.id] = replace(features, terms={})
         self._vectors[features.id] = vector
         self._story_of[features.id] = story.id
         self._reasons[features.id] = reason
-        self._post(story.id, vector)
+        self._post(story.id, vector, features.published)
 
-    def _post(self, story_id: int, vector: dict[str, float]) -> None:
-        """List the story under the article's strongest terms, as most recently active."""
+    def _post(self, story_id: int, vector: dict[str, float], published: dt.date | None) -> None:
+        """List the story under the article's strongest terms in its time slice, as most recently active."""
+        bucket = self._bucket(published)
+        if published is not None and (self._latest is None or published > self._latest):
+            self._latest = published
         for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[:_INDEX_TERMS]:
-            posting = self._index.setdefault(term, {})
+            posting = self._index.setdefault((term, bucket), {})
             posting.pop(story_id, None)
             posting[story_id] = None
 
@@ -439,17 +522,12 @@ class StoryClusterer:
         return self._reasons[article_id]
 
     def _drop_story(self, story: _Story) -> None:
+        self._drop_index(story)
         for article_id in story.members:
-            vector = self._vectors.pop(article_id, {})
+            self._vectors.pop(article_id, {})
             self._features.pop(article_id, None)
             self._story_of.pop(article_id, None)
             self._reasons.pop(article_id, None)
-            for term in vector:
-                posting = self._index.get(term)
-                if posting is not None:
-                    posting.pop(story.id, None)
-                    if not posting:
-                        del self._index[term]
         self._stories.pop(story.id, None)
 
     def _merge_into_neighbour(self, story: _Story) -> list[tuple[str, int, int]]:
@@ -478,11 +556,17 @@ class StoryClusterer:
         return []
 
     def _drop_index(self, story: _Story) -> None:
+        """Take the story off every index entry its members posted it under."""
         for article_id in story.members:
+            features = self._features.get(article_id)
+            bucket = self._bucket(features.published if features else None)
             for term in self._vectors.get(article_id, {}):
-                posting = self._index.get(term)
+                key = (term, bucket)
+                posting = self._index.get(key)
                 if posting is not None:
                     posting.pop(story.id, None)
+                    if not posting:
+                        del self._index[key]
 
     def _split(self, story: _Story, depth: int) -> list[tuple[str, int, int]]:
         """Cut a story in two when its members form two groups that link weakly.
@@ -527,17 +611,17 @@ class StoryClusterer:
             if index == 0:
                 reason = JoinReason(1.0, (), (), 1.0, founded=True)
             else:
-                reason = self._score(vector, features, fresh)
+                reason = self._explain(vector, features, fresh)
             fresh.add(vector, features)
             self._story_of[article_id] = story.id
             self._reasons[article_id] = reason
-            self._post(story.id, vector)
-        story.centroid, story.names, story.figures = fresh.centroid, fresh.names, fresh.figures
+            self._post(story.id, vector, features.published)
+        story.centroid, story.names = fresh.centroid, fresh.names
         story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
 
 
 def _follow_halves(
-    members: list[str], left: list[str], right: list[str], vectors: dict[str, dict[str, float]]
+    members: list[str], left: list[str], right: list[str], vectors: "_PackedVectors"
 ) -> tuple[list[str], list[str]]:
     """Send every member to the half of the sample whose centroid it is nearer."""
 
@@ -569,11 +653,16 @@ def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], floa
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
+    from scipy.sparse import csr_matrix
+
     n = len(vectors)
-    sims = np.eye(n)
-    for i in range(n):
-        for j in range(i + 1, n):
-            sims[i, j] = sims[j, i] = _dot(vectors[i], vectors[j])
+    columns: dict[str, int] = {}
+    indices = [columns.setdefault(term, len(columns)) for vector in vectors for term in vector]
+    values = [weight for vector in vectors for weight in vector.values()]
+    pointers = np.cumsum([0] + [len(vector) for vector in vectors])
+    matrix = csr_matrix((values, indices, pointers), shape=(n, len(columns)))
+    sims = (matrix @ matrix.T).toarray()
+    np.fill_diagonal(sims, 1.0)
     distances = np.clip(1.0 - sims, 0.0, None)
     np.fill_diagonal(distances, 0.0)
     labels = fcluster(linkage(squareform(distances, checks=False), method="average"), 2, criterion="maxclust")
@@ -646,8 +735,3 @@ def tfidf_centroid_baseline(articles: Sequence[Article], threshold: float = 0.3)
             centroids.append(vector.copy())
             labels[article.id] = len(centroids) - 1
     return labels
-
-
-def iter_features(articles: Iterable[Article]) -> Iterator[ArticleFeatures]:
-    for article in articles:
-        yield article_features(article)

@@ -1,4 +1,4 @@
-"""Conflicts: where sources disagree on a value or on who said something.
+"""Conflicts: where sources disagree on a value, a place, or who said something.
 
 An analysis stage after :mod:`newsweave.facts` and :mod:`newsweave.quotes`
 (``facts, quotes -> conflicts -> brief``). It owns deciding that two facts
@@ -10,11 +10,21 @@ come from different sources, share the rare words that identify their subject
 (weighted by how few facts of the story use them, so "Blinken" in every fact
 counts for little and "Qin" for much), do not name different people or days,
 and measure the same kind of thing ("talks" and "meeting" do; "visit" and
-"dinner" do not). Precision matters more than recall here: a false conflict
-misleads the reader, so every test errs towards "not the same thing".
+"dinner" do not). Facts group by complete linkage (each resembles every
+other), and two values only disagree when both facts name the same person,
+body or place, or count the same measured noun ("48-page"/"47-page"
+indictment). Left out as not comparable: values under a modal ("his plan
+would cut $800 billion"), parts of a whole ("six of the 10 Democrats"), and
+values a source prints side by side ("six months ... and six years").
+Precision matters more than recall: every test errs towards "not the same
+thing".
 
 Values that a hedge or rounding reconciles ("five years" and "nearly five
-years"; "$43,000" and "$43,350") make a *soft* conflict.
+years"; "$43,000" and "$43,350"; "more than a week" and "12 days") make a
+*soft* conflict. Two narrower checks complete the picture: one town named
+two confusable ways in sentences about one happening (Norwalk vs Norfolk),
+and the same quoted words credited to two different people (a person and the
+body they speak for are one attribution, not two).
 """
 
 from __future__ import annotations
@@ -23,23 +33,26 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from newsweave.model import Conflict, ConflictValue, Fact, Quote, Span
 
 if TYPE_CHECKING:
     from newsweave.nlp import ParsedArticle
 
-__all__ = ["find_conflicts", "value_interval", "compatible", "same_subject"]
+__all__ = ["compatible", "find_conflicts", "same_subject", "value_interval"]
 
 # Kinds of fact whose values can disagree (clock times and calendar years are
 # left out: "4:30 p.m. local time" and "4:30 a.m. ET" are one moment).
-COMPARABLE_KINDS = frozenset({"duration", "count", "money", "percent", "age"})
+COMPARABLE_KINDS = frozenset({"duration", "count", "money", "percent", "age", "distance"})
 # How similar two subjects must be (weighted overlap of their identifying words).
 SAME_SUBJECT_MIN = 0.2
 # Bare counts ("three", "40 people") recur in a story about many different
 # groups of people and things, so they must match more closely.
 COUNT_SUBJECT_MIN = 0.4
+_STRICT_KINDS = frozenset({"count", "distance"})
+# Distances this close are one distance converted and rounded ("48km", "30 miles").
+ROUNDING = 0.015
 
 # Heads that name the same kind of happening, so "met for 7.5 hours" and
 # "talks lasted six hours" can be about one event.
@@ -57,10 +70,11 @@ _UPPER_BOUND = {"nearly": 0.85, "almost": 0.85, "just under": 0.85, "slightly le
                 "no more than": 0.0, "as many as": 0.0, "as much as": 0.0}
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
                        "yesterday", "today"})
-_GENERIC_UNITS = frozenset({None, "count", "hours", "days", "years", "usd", "eur", "gbp", "jpy", "cny", "inr", "rub",
+_GENERIC_UNITS = frozenset({None, "count", "km", "hours", "days", "years", "usd", "eur", "gbp", "jpy", "cny", "inr", "rub",
                             "aud", "cad", "hkd", "percent", "clock", "year"})
 _VERB_HEADS = frozenset({"meet", "speak", "last", "have", "hold", "make", "take", "get", "be"})
-_KIND_NOUNS = {"duration": "how long", "count": "how many", "money": "how much", "percent": "what share", "age": "how old"}
+_KIND_NOUNS = {"duration": "how long", "count": "how many", "money": "how much", "percent": "what share", "age": "how old",
+               "distance": "how far"}
 _QUESTIONS = {
     "duration": "how long {x} lasted", "count": "how many {x}", "money": "how much {x} cost or amounted to",
     "percent": "what share {x}", "age": "how old {x} is",
@@ -100,7 +114,9 @@ def compatible(a: Fact, b: Fact) -> bool:
     """Whether both values can be true at once (hedges and rounding allowed)."""
     lo_a, hi_a = value_interval(a)
     lo_b, hi_b = value_interval(b)
-    eps = 1e-9 * max(1.0, abs(a.value or 0), abs(b.value or 0))
+    # Miles and kilometres convert with rounding; other units convert exactly.
+    slack = ROUNDING if a.kind == "distance" else 1e-9
+    eps = slack * max(abs(a.value or 0), abs(b.value or 0), 1.0)
     return lo_a <= hi_b + eps and lo_b <= hi_a + eps
 
 
@@ -126,6 +142,10 @@ class _Lexicon:
     person_words: frozenset[str]
     full_names: dict[str, str]  # a name word -> the longest name it occurs in
     person_names: dict[str, str]  # a word of a person's name -> that person's longest name
+
+    @property
+    def name_words(self) -> frozenset[str]:
+        return frozenset(self.full_names)
 
 
 def _lexicon(facts: Sequence[Fact], parsed: Sequence["ParsedArticle"]) -> _Lexicon:
@@ -188,11 +208,21 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
     """Similarity of what two facts measure, 0 when they are surely different things."""
     if a.kind != b.kind or a.unit != b.unit or not _heads_match(a, b):
         return 0.0
+    strict = a.kind in _STRICT_KINDS
+    if strict and a.about_terms[0] != b.about_terms[0]:
+        return 0.0  # a count of schools is not a count of Palestinians
     ca, cb = _complement(a), _complement(b)
     if ca and cb and ca != cb:
         return 0.0  # "extension of tax cuts" and "extension of unemployment insurance"
     ta, tb = set(a.about_terms), set(b.about_terms)
-    if _clash(ta, tb, lexicon.person_words, lexicon.person_names) or _clash(ta, tb, _WEEKDAYS):
+    # Each names someone the other does not: two subjects. Counts and distances
+    # are told of many teams, places and bodies in one story ("13 miles east of
+    # Cloverdale", "2 miles southeast of The Geysers"), so for them any name counts.
+    names, canonical = (
+        (lexicon.name_words, lexicon.full_names) if strict else (lexicon.person_words, lexicon.person_names)
+    )
+    years = frozenset(t for t in ta | tb if _YEAR_TERM.fullmatch(t))
+    if _clash(ta, tb, names, canonical) or _clash(ta, tb, _WEEKDAYS) or _clash(ta, tb, years):
         return 0.0
     shared = ta & tb
     # Something specific must be shared: a name, or two words beyond the event
@@ -222,7 +252,7 @@ def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:
     groups: list[list[Fact]] = []
     for fact in facts:
         best, best_score = None, 0.0
-        floor = COUNT_SUBJECT_MIN if fact.kind == "count" and fact.unit == "count" else SAME_SUBJECT_MIN
+        floor = COUNT_SUBJECT_MIN if fact.kind in _STRICT_KINDS else SAME_SUBJECT_MIN
         for group in groups:
             if any(f.sentence == fact.sentence for f in group):
                 continue  # two values in one sentence measure two things
@@ -239,6 +269,12 @@ def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:
     return groups
 
 
+_YEAR_TERM = re.compile(r"(?:19|20)\d\d")
+# "five rounds sooner", "four months ago", "one day after": an offset between two
+# moments, which depends on when each report was written, not a measure of a subject.
+_OFFSET = re.compile(
+    r"^\s+(?:\w+\s+)?(?:ago|later|earlier|after|before|sooner|since|longer|shorter|more than|less than)\b", re.I
+)
 _PARTITIVE = re.compile(r"^\s+(?:of|out of)\s+(?:the|these|those|its|their|them|his|her|our|all)\b", re.I)
 _MODAL_AUX = frozenset({"would", "could", "might", "may", "will", "wo", "'ll", "shall", "should", "must"})
 
@@ -249,6 +285,12 @@ def _partitive(fact: Fact, texts: Mapping[str, str]) -> bool:
     return fact.kind == "count" and (
         bool(_PARTITIVE.match(text[fact.span.end:fact.span.end + 20])) or fact.about.lower().startswith("of ")
     )
+
+
+def _offset(fact: Fact, texts: Mapping[str, str]) -> bool:
+    """A duration or count read as a gap ("four months ago", "five rounds sooner")."""
+    text = texts.get(fact.span.source, "")
+    return bool(_OFFSET.match(text[fact.span.end:fact.span.end + 30]))
 
 
 def _hypothetical(fact: Fact, docs: Mapping[str, object]) -> bool:
@@ -621,7 +663,7 @@ def find_conflicts(
     comparable = [
         f for f in facts
         if f.kind in COMPARABLE_KINDS and f.value is not None and f.about_terms
-        and not _partitive(f, texts) and not _hypothetical(f, docs)
+        and not _partitive(f, texts) and not _hypothetical(f, docs) and not _offset(f, texts)
     ]
     lexicon = _lexicon(comparable, parsed)
     by_sentence: dict[Span, list[Fact]] = defaultdict(list)
@@ -638,9 +680,3 @@ def find_conflicts(
     conflicts.extend(_place_conflicts(parsed))
     conflicts.sort(key=lambda c: c.soft)
     return tuple(conflicts) + tuple(_attribution_conflicts(quotes, lexicon))
-
-
-def iter_values(conflicts: Iterable[Conflict]) -> Iterable[ConflictValue]:
-    """Every value of every conflict."""
-    for conflict in conflicts:
-        yield from conflict.values

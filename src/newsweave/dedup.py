@@ -7,7 +7,9 @@ article joins that article's group. A story then counts *groups*, so an AP
 story re-printed by forty papers is one origin, not forty.
 
 Deterministic: the permutations come from a fixed seed and shingles are
-hashed with CRC-32, never with Python's salted ``hash``.
+hashed with CRC-32, never with Python's salted ``hash``. Only the first
+:data:`DedupConfig.max_chars` characters are read: a copy is a copy from its
+first paragraphs, and the cost per article stays bounded.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-__all__ = ["DedupConfig", "DuplicateMatch", "NearDuplicateIndex", "shingles", "signature"]
+__all__ = [
+    "DedupConfig",
+    "DuplicateMatch",
+    "NearDuplicateIndex",
+    "from_bytes",
+    "shingle_hashes",
+    "shingles",
+    "signature",
+    "to_bytes",
+]
 
 _TOKEN = re.compile(r"\w+")
 _SCHEME = "affine32"  # datasketch's permutation scheme, named so stored signatures stay comparable
@@ -33,6 +44,7 @@ class DedupConfig:
     shingle_words: int = 5
     seed: int = 1
     capacity: int = 200_000  # signatures kept in memory; older ones leave the index
+    max_chars: int = 5000  # characters of text read per article
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1:
@@ -60,16 +72,37 @@ def shingles(text: str, size: int = 5) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+def shingle_hashes(text: str, size: int = 5) -> list[int]:
+    """32-bit hashes of the word ``size``-grams of the lower-cased text, distinct.
+
+    Each word is hashed once (CRC-32) and a shingle's hash combines its words'
+    hashes polynomially, in numpy: the same sets as :func:`shingles`, without
+    building a string per shingle.
+    """
+    words = _TOKEN.findall(text.lower())
+    if not words:
+        return []
+    hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    if len(words) < size:
+        return [zlib.crc32(" ".join(words).encode("utf-8"))]
+    count = len(words) - size + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        combined = (combined * np.uint64(1_000_003) + hashes[offset : offset + count]) & np.uint64(0xFFFFFFFF)
+    return np.unique(combined).tolist()
+
+
+def _prehashed(value: int) -> int:
+    # Shingles arrive already hashed (shingle_hashes); datasketch applies this per value.
+    return value
 
 
 def signature(text: str, config: DedupConfig = DedupConfig()) -> MinHash:
     """The MinHash of a text's shingles under ``config``'s seed and permutations."""
-    minhash = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_crc32, scheme=_SCHEME)
-    grams = shingles(text, config.shingle_words)
+    minhash = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_prehashed, scheme=_SCHEME)
+    grams = shingle_hashes(text[: config.max_chars], config.shingle_words)
     if grams:
-        minhash.update_batch(list(grams))
+        minhash.update_batch(grams)
     return minhash
 
 
@@ -83,13 +116,13 @@ class NearDuplicateIndex:
         self._group: dict[str, str] = {}
         self._order: deque[str] = deque()
         # Reused to hash without re-drawing the permutations for every article.
-        self._template = MinHash(num_perm=self.config.num_perm, seed=self.config.seed, hashfunc=_crc32, scheme=_SCHEME)
+        self._template = MinHash(num_perm=self.config.num_perm, seed=self.config.seed, hashfunc=_prehashed, scheme=_SCHEME)
 
     def signature(self, text: str) -> MinHash:
         minhash = self._template.copy()
-        grams = shingles(text, self.config.shingle_words)
+        grams = shingle_hashes(text[: self.config.max_chars], self.config.shingle_words)
         if grams:
-            minhash.update_batch(list(grams))
+            minhash.update_batch(grams)
         return minhash
 
     def add(self, article_id: str, text: str, minhash: MinHash | None = None, group_id: str | None = None) -> DuplicateMatch:
@@ -131,4 +164,4 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 def from_bytes(data: bytes, config: DedupConfig = DedupConfig()) -> MinHash:
     values = np.frombuffer(data, dtype=np.uint64)
-    return MinHash(num_perm=len(values), seed=config.seed, hashfunc=_crc32, hashvalues=values, scheme=_SCHEME)
+    return MinHash(num_perm=len(values), seed=config.seed, hashfunc=_prehashed, hashvalues=values, scheme=_SCHEME)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from newsweave.model import Fact, Span
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from newsweave.nlp import ParsedArticle
 
-__all__ = ["find_facts", "parse_number", "facts_of_article"]
+__all__ = ["facts_of_article", "find_facts", "parse_number"]
 
 # --- numbers -----------------------------------------------------------------
 
@@ -167,6 +167,12 @@ _ONE_UNIT = re.compile(
     r"(?![- ]+(?:and|or|ago|old|later|earlier|after|before))",
     re.I,
 )
+_DISTANCE = re.compile(
+    rf"\b(?P<num>{NUMBER})[- ]?(?P<unit>miles?|kilometres?|kilometers?|km|metres?|meters?|feet|foot|ft|yards?)\b(?![- ]+(?:per|an hour|a day))",
+    re.I,
+)
+_KM = {"mile": 1.609344, "kilometre": 1.0, "kilometer": 1.0, "km": 1.0, "metre": 0.001, "meter": 0.001,
+       "feet": 0.0003048, "foot": 0.0003048, "ft": 0.0003048, "yard": 0.0009144}
 _HALF_AN = re.compile(r"\bhalf[- ]an?[- ]+(?P<unit>hour|minute|day|year)\b|\ban?[- ]+(?P<unit2>hour|minute|day|week|month|year)[- ]+and[- ]+a[- ]+half\b", re.I)
 # "a 48-page indictment", "a 10-point plan": a count of the hyphenated noun.
 _MEASURE_COMPOUND = re.compile(rf"\b(?P<num>{NUMBER})-(?P<noun>[a-z]{{3,}})\b(?!-)", re.I)
@@ -238,6 +244,11 @@ def _scan_values(text: str) -> list[_Value]:
         number = parse_number(m["num"])
         unit, factor = _duration_unit(m["unit"])
         add(_Value("duration", m.start(), m.end(), None if number is None else number * factor, unit, m.start("unit")))
+    for m in _DISTANCE.finditer(text):
+        number = parse_number(m["num"])
+        word = m["unit"].lower()
+        factor = _KM.get(word, _KM.get(word.rstrip("s"), 1.0))
+        add(_Value("distance", m.start(), m.end(), None if number is None else number * factor, "km", m.start("unit")))
     for m in _MEASURE_COMPOUND.finditer(text):
         noun = m["noun"].lower()
         if noun in ("and", "or", "to", "plus", "odd", "something", "year", "old"):
@@ -277,6 +288,8 @@ def _qualifier_before(text: str, start: int, kind: str) -> tuple[str | None, int
     m = _QUALIFIER_RE.search(window)
     if not m:
         return None, start
+    if "\n" in window[m.start(1):]:
+        return None, start  # a hedge never reaches across a line or paragraph break
     qualifier = re.sub(r"\s+", " ", m.group(1).lower())
     if qualifier in _TIME_ONLY_QUALIFIERS and kind != "time":
         return None, start
@@ -465,7 +478,12 @@ def _about(
         # unless other values share the sentence and the names may be theirs.
         names += [e for e in _names_in(_clause_of(head, value_tokens)) if e.label_ != "DATE"]
     for ent in names:
-        terms.extend(w.lower() for w in ent.text.split() if w.lower() not in _TITLES and w.isalpha())
+        # Names by their words; dates by their words and years ("June 2012"), so
+        # that two quakes of two years never pass for one.
+        terms.extend(
+            w.lower() for w in ent.text.split()
+            if w.lower() not in _TITLES and (w.isalpha() or (ent.label_ == "DATE" and re.fullmatch(r"(?:19|20)\d\d", w)))
+        )
     unique = tuple(dict.fromkeys(t for t in terms if t.strip() and t.lower() not in _TITLES))
     return phrase, unique
 
@@ -510,9 +528,11 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
     roots = {v: _value_root(doc, v.start, v.end) for v in values} if doc is not None else {}
     for value in values:
         qualifier, start = _qualifier_before(text, value.start, value.kind)
-        sentence = _sentence_around(parsed, value.start)
+        sentence = _sentence_around(parsed, value.start, value.end)
         if sentence is None:
             continue
+        if start < sentence.start:
+            qualifier, start = None, value.start  # the hedge belongs to the sentence before
         about, terms = "", ()
         if doc is not None:
             # Another value's phrase describes that value, not this one.
@@ -555,7 +575,11 @@ def _as_age(value: _Value, text: str, doc: "Doc | None") -> _Value:
     if text[value.start - 2:value.start] != ", " or text[value.end:value.end + 1] not in (",", ";", ")"):
         return value
     before = doc.char_span(0, value.start - 2, alignment_mode="contract")
-    if before is None or len(before) == 0 or before[-1].ent_type_ != "PERSON":
+    if before is None or len(before) == 0:
+        return value
+    last = before[-1]
+    # The small model labels many surnames ORG or nothing ("Roger Stone, 66,").
+    if not (last.ent_type_ == "PERSON" or (last.pos_ == "PROPN" and last.ent_type_ in ("", "ORG"))):
         return value
     return _Value("age", value.start, value.end, value.value, "years", value.start)
 
@@ -576,17 +600,21 @@ def _worth_keeping(value: _Value, text: str) -> bool:
         return False  # "the two sides": a reference, not a reported count
     if re.search(r"(no\.|#|number|page|article|section|chapter|route|flight|room)\s*$", before):
         return False
+    if re.match(r"\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Drive|Way|Place|Square|Court)\b", text[value.end:value.end + 60]):
+        return False  # "24 Independent Street": an address
     after = text[value.end:value.end + 2]
     if after[:1] in ("%", ":") or before.endswith(("-", "/")):
         return False
     return True
 
 
-def _sentence_around(parsed: "ParsedArticle", offset: int) -> Span | None:
-    for sentence in parsed.sentences:
-        if sentence.start <= offset < sentence.end:
-            return sentence.span
-    return None
+def _sentence_around(parsed: "ParsedArticle", start: int, end: int) -> Span | None:
+    """The sentence that carries ``[start, end)``; two when the splitter cut the value ("4:30 a.m. | ET")."""
+    first = next((s for s in parsed.sentences if s.start <= start < s.end), None)
+    if first is None:
+        return None
+    last = next((s for s in parsed.sentences if s.start < end <= s.end), first)
+    return Span(parsed.id, first.start, max(first.end, last.end))
 
 
 def _context(
@@ -600,7 +628,9 @@ def _context(
     if root is None:
         return "", ()
     if value.kind == "age":
-        person = _person_after(doc, value.end) or _person_before(doc, value.start)
+        # "23-year-old Laci": the age of what follows; "Lauten, 31," / "aged 13": of who precedes.
+        hyphenated = "old" in _text_of(doc, value)
+        person = _person_after(doc, value.end) if hyphenated else _person_before(doc, value.start)
         if person is not None:
             # "Elizabeth Lauten, 31," / "Sasha Obama, aged 13": the age is that person's.
             return person.text, ("age",) + tuple(w.lower() for w in person.text.split() if w.lower() not in _TITLES)
@@ -614,6 +644,10 @@ def _context(
     # Where a prepositional phrase attaches is what the small parser gets wrong most.
     window = _left_window(doc, value.start, sentences) if in_phrase else ()
     return about, tuple(dict.fromkeys(terms + tuple(w for w in window if w not in _TITLES)))
+
+
+def _text_of(doc: "Doc", value: _Value) -> str:
+    return doc.text[value.start:value.end].lower()
 
 
 def _person_after(doc: "Doc", end: int) -> "DocSpan | None":
@@ -632,6 +666,8 @@ def _person_before(doc: "Doc", start: int) -> "DocSpan | None":
     for tok in list(reversed(before))[:3]:
         if tok.ent_type_ == "PERSON":
             return next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if tok.pos_ == "PROPN" and tok.ent_type_ in ("", "ORG"):
+            return doc[tok.left_edge.i if tok.left_edge.i >= tok.i - 3 else tok.i : tok.i + 1]
     return None
 
 
@@ -659,8 +695,3 @@ def _left_window(doc: "Doc", start: int, sentences: Sequence[tuple[int, int]], s
         if len(words) >= size:
             break
     return tuple(words)
-
-
-def iter_kinds() -> Iterator[str]:
-    """The kinds of fact this module produces."""
-    yield from ("age", "count", "date", "duration", "money", "percent", "time", "year")

@@ -14,6 +14,7 @@ blends them.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from newsweave.nlp import ParsedArticle
 
 
 @dataclass(frozen=True)
-class SentenceIndex:
+class SentenceIndex:  # not slotted: cached_property needs __dict__
     """All sentences of a story, flat, with pairwise similarity."""
 
     sentences: tuple[Sentence, ...]
@@ -44,8 +45,9 @@ class SentenceIndex:
     def similarity(self, i: int, j: int) -> float:
         return float(self.blended[i, j])
 
-    @property
+    @functools.cached_property
     def blended(self) -> np.ndarray:
+        """Cosine and containment blended (computed once, then kept)."""
         return _blend(self.cosine, self.containment)
 
     def best_match_per_source(self, i: int, threshold: float) -> dict[str, tuple[int, float]]:
@@ -99,7 +101,7 @@ def build_index(parsed: Sequence[ParsedArticle]) -> SentenceIndex:
     containment = np.where(smaller > 0, shared / np.where(smaller == 0, 1.0, smaller), 0.0)
     covered = np.where(mass[:, None] > 0, shared / np.where(mass[:, None] == 0, 1.0, mass[:, None]), 0.0)
     # Very short sentences ("He said.") contain nothing worth matching.
-    short = np.array([len(t) < 3 for t in term_sets])
+    short = np.array([len(t) < 3 for t in term_sets], dtype=bool)
     containment[short, :] = 0.0
     containment[:, short] = 0.0
     return SentenceIndex(

@@ -10,6 +10,11 @@ missing ones.
 
 Every failure is a :class:`~newsweave.errors.StoreError` that names the
 database path.
+
+:class:`StreamIngest` is the stream's one code path (used by ``newsweave
+ingest`` and the throughput benchmark alike): store the article, give it a
+near-duplicate group (:mod:`newsweave.dedup`) and a story
+(:mod:`newsweave.cluster`), all in one transaction.
 """
 
 from __future__ import annotations
@@ -75,13 +80,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE near_duplicates (
         article_id TEXT PRIMARY KEY,
         group_id TEXT NOT NULL,
-        similarity REAL NOT NULL
+        similarity REAL NOT NULL,
+        minhash BLOB
     );
     CREATE INDEX near_duplicates_group ON near_duplicates(group_id);
-    CREATE TABLE signatures (
-        article_id TEXT PRIMARY KEY,
-        minhash BLOB NOT NULL
-    );
     CREATE TABLE stories (
         id INTEGER PRIMARY KEY,
         title TEXT NOT NULL DEFAULT ''
@@ -324,26 +326,23 @@ class Store:
         return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     # -- near-duplicates ---------------------------------------------------
-    def set_duplicate_group(self, article_id: str, group_id: str, similarity: float) -> None:
+    def set_duplicate_group(self, article_id: str, group_id: str, similarity: float, minhash: bytes | None = None) -> None:
+        """Record an article's near-duplicate group (and its MinHash, to rebuild the index)."""
         with self.transaction():
             self._db.execute(
-                "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity) VALUES (?,?,?)",
-                (article_id, group_id, similarity),
+                "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity, minhash) VALUES (?,?,?,?)",
+                (article_id, group_id, similarity, minhash),
             )
 
     def duplicate_group(self, article_id: str) -> str | None:
         row = self._db.execute("SELECT group_id FROM near_duplicates WHERE article_id = ?", (article_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def set_signature(self, article_id: str, signature: bytes) -> None:
-        with self.transaction():
-            self._db.execute("INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?,?)", (article_id, signature))
-
     def signatures(self, limit: int) -> list[tuple[str, bytes]]:
         """The most recent ``limit`` MinHash signatures, oldest first."""
         rows = self._db.execute(
-            "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id "
-            "ORDER BY a.seq DESC LIMIT ?",
+            "SELECT d.article_id, d.minhash FROM near_duplicates d JOIN articles a ON a.id = d.article_id "
+            "WHERE d.minhash IS NOT NULL ORDER BY a.seq DESC LIMIT ?",
             (limit,),
         ).fetchall()
         return [(str(a), bytes(b)) for a, b in reversed(rows)]
@@ -537,8 +536,7 @@ class StreamIngest:
                 return IngestOutcome(added.article_id, added.status, self.store.duplicate_group(added.article_id), self.store.story_of(added.article_id))
             minhash = self.dedup.signature(article.text)
             match = self.dedup.add(article.id, article.text, minhash)
-            self.store.set_signature(article.id, to_bytes(minhash))
-            self.store.set_duplicate_group(article.id, match.group_id, match.similarity)
+            self.store.set_duplicate_group(article.id, match.group_id, match.similarity, to_bytes(minhash))
             features = article_features(article)
             assignment = self.clusterer.assign(features)
             self.store.set_membership(_membership(article.id, assignment.story_id, assignment.reason), features.title)

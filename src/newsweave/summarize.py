@@ -5,27 +5,28 @@ Runs after the NLP pass and the story's sentence index
 :func:`summarize` and puts its items under ``summary``.
 
 What the outlets agree on leads. Every word of the story (lower-cased,
-Porter-stemmed, function words included, as a reader or ROUGE sees them) gets
-an *agreement* weight: the share of sources that print it -- in their
-headline (``Article.title``) or body -- raised to ``agreement_power``, so a
-word every outlet uses counts far more than one outlet's colour. A source's
-use of a word counts less the deeper into the article it first comes (news is
-written top-down; ``lead_sentences`` count fully, then the weight halves
-every ``position_half_life`` sentences).
+Porter-stemmed, function words included, as a reader or ROUGE sees them) and
+every two-word phrase gets an *agreement* weight: the share of sources that
+print it -- in their headline (``Article.title``) or body -- raised to
+``agreement_power``, so what every outlet says counts far more than one
+outlet's colour. A source's use counts less the deeper into the article it
+first comes (news is written top-down; ``lead_sentences`` count fully, then
+the weight halves every ``position_half_life`` sentences).
 
 The summary is the set of sentences that maximises the agreement weight of
-the distinct words it covers per word the reader reads, i.e.
+the distinct words and phrases it covers per word the reader reads, i.e.
 ``covered / (summary words + budget)`` -- the expected F1 of a summary against
 a consensus of the same length. Repeated words earn nothing (content words
-once, function words ``function_word_repeats`` times), so redundancy goes
-without a separate penalty, and a sentence is added only while it adds
+and phrases once, function words ``function_word_repeats`` times), so
+redundancy goes without a separate penalty, and a sentence is added only while it adds
 enough agreed content for its length: the summary may stay under the
 budget; it exceeds it by at most its last sentence. Chosen greedily, which
 is fast and deterministic (ties go to the earlier sentence).
 
 Candidates come from each source's opening sentences (``opening_sentences``)
-and must read well out of context (see :func:`reads_alone`: no dangling "He said"/"But", questions, captions,
-quote-only fragments, very short or very long ones). The chosen sentences
+and must read well out of context (see :func:`reads_alone`: no dangling
+"He said"/"But", questions, captions, quote-only fragments, very short or
+very long ones). The chosen sentences
 follow the story: by their relative position in their own source. Each item
 is the source's exact sentence and span, then every other source that
 carries the same content (:func:`sentence_support`).
@@ -39,14 +40,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from newsweave.align import ALIGN_THRESHOLD, AlignConfig, copy_groups
 from newsweave.errors import ConfigError
 from newsweave.model import BriefItem, Sentence
 from newsweave.nlp import ParsedArticle, stem
 from newsweave.similarity import SentenceIndex
 
 # Blended similarity (similarity.SentenceIndex.blended) at which another
-# source "carries" a sentence: the same detail, not just the same topic.
-SUPPORT_THRESHOLD = 0.35
+# source "carries" a sentence: the same criterion as consensus alignment, so a
+# summary sentence and the consensus item it matches cite the same sources.
+SUPPORT_THRESHOLD = ALIGN_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class SummaryConfig:
     words: int = 120  # budget in words; the last sentence may run over
     agreement_power: float = 2.0  # >1: words all sources share dominate one outlet's words
     function_word_repeats: int = 3  # times "the", "of" ... can earn (a summary repeats them)
+    phrase_weight: float = 1.0  # a two-word phrase the sources share counts like a shared word
     lead_sentences: int = 2  # a source's first sentences count fully (headline-like + lead)
     position_half_life: float = 10.0  # sentences after the lead until a word's use counts half
     opening_sentences: int = 8  # candidates come from each source's opening (news is top-down)
@@ -67,6 +71,8 @@ class SummaryConfig:
             raise ConfigError(f"summary words must be at least 1, got {self.words}", self)
         if not (math.isfinite(self.agreement_power) and self.agreement_power > 0):
             raise ConfigError(f"agreement_power must be a positive number, got {self.agreement_power!r}", self)
+        if not (math.isfinite(self.phrase_weight) and self.phrase_weight >= 0):
+            raise ConfigError(f"phrase_weight must be a number >= 0, got {self.phrase_weight!r}", self)
         if not (math.isfinite(self.position_half_life) and self.position_half_life > 0):
             raise ConfigError(f"position_half_life must be a positive number, got {self.position_half_life!r}", self)
         if self.function_word_repeats < 1 or self.lead_sentences < 0 or self.opening_sentences < 1:
@@ -82,12 +88,13 @@ class SummaryConfig:
 DEFAULT_CONFIG = SummaryConfig()
 
 Word = tuple[bool, str]  # (is a function word, stem)
+Unit = Word | tuple[Word, Word]  # a word or a two-word phrase
 
 _WORD = re.compile(r"[a-z0-9]+")
 # First words that need an antecedent or a previous sentence to make sense.
 _DANGLING_STARTS = frozenset(
     """he she it its they them their his her him this that these those such but and or nor so yet
-    also however meanwhile still instead then there here besides moreover furthermore""".split()
+    also however meanwhile still instead then here besides moreover furthermore""".split()
 )
 _CAPTION = re.compile(
     r"^(photo|image|file photo|video|watch|listen|read more|related|click|advertisement|credit)\b"
@@ -152,32 +159,36 @@ def agreement_weights(
     sentences: Sequence[Sentence],
     sentence_words: Sequence[Sequence[Word]],
     config: SummaryConfig,
-) -> dict[Word, float]:
-    """Per word: (mean over sources of how prominently each uses it) ** agreement_power.
+) -> dict[Unit, float]:
+    """Per word and per two-word phrase: (mean over sources of how prominently each uses it) ** agreement_power.
 
-    A source uses a word with prominence 1 in its title and lead sentences,
-    halving every ``position_half_life`` sentences after them.
+    A source uses a unit with prominence 1 in its title and lead sentences,
+    halving every ``position_half_life`` sentences after them. Near-identical
+    copies of one wire story count as one source (``align.copy_groups``), so
+    a republished story does not outvote the others.
     """
-    source_count = max(len(parsed), 1)
-    prominence: dict[Word, dict[str, float]] = {}
+    origin = copy_groups(parsed, AlignConfig().copy_threshold)
+    origin_count = max(len(set(origin.values())), 1)
+    prominence: dict[Unit, dict[str, float]] = {}
 
-    def note(word: Word, source: str, value: float) -> None:
-        uses = prominence.setdefault(word, {})
-        if value > uses.get(source, 0.0):
-            uses[source] = value
+    def note(words: Sequence[Word], source: str, value: float) -> None:
+        key = origin.get(source, source)
+        for unit in _units(words):
+            uses = prominence.setdefault(unit, {})
+            if value > uses.get(key, 0.0):
+                uses[key] = value
 
     for article in parsed:
         if article.article.title:
-            for word in words_of(article.article.title):
-                note(word, article.id, 1.0)
+            note(words_of(article.article.title), article.id, 1.0)
     for sentence, words in zip(sentences, sentence_words):
         depth = max(0, sentence.index - config.lead_sentences + 1)
-        value = 0.5 ** (depth / config.position_half_life)
-        for word in words:
-            note(word, sentence.source, value)
-    return {
-        word: (sum(uses.values()) / source_count) ** config.agreement_power for word, uses in prominence.items()
-    }
+        note(words, sentence.source, 0.5 ** (depth / config.position_half_life))
+    return {unit: (sum(uses.values()) / origin_count) ** config.agreement_power for unit, uses in prominence.items()}
+
+
+def _units(words: Sequence[Word]) -> list[Unit]:
+    return [*words, *zip(words, words[1:])]
 
 
 def _relative_positions(parsed: Sequence[ParsedArticle], sentences: Sequence[Sentence]) -> list[float]:
@@ -185,18 +196,19 @@ def _relative_positions(parsed: Sequence[ParsedArticle], sentences: Sequence[Sen
     return [s.index / length.get(s.source, max(s.index + 1, 1)) for s in sentences]
 
 
-def covered_weight(words: Sequence[Word], weights: dict[Word, float], config: SummaryConfig) -> float:
-    """Agreement weight of what a text covers: each content word once, function words a few times."""
+def covered_weight(words: Sequence[Word], weights: dict[Unit, float], config: SummaryConfig) -> float:
+    """Agreement weight of what a text covers: each content word and each phrase once, function words a few times."""
     total = 0.0
     for word, count in Counter(words).items():
         total += weights.get(word, 0.0) * min(count, config.function_word_repeats if word[0] else 1)
-    return total
+    phrases = set(zip(words, words[1:]))
+    return total + config.phrase_weight * sum(weights.get(phrase, 0.0) for phrase in phrases)
 
 
 def select(
     candidates: Sequence[int],
     sentence_words: Sequence[Sequence[Word]],
-    weights: dict[Word, float],
+    weights: dict[Unit, float],
     positions: Sequence[float],
     config: SummaryConfig,
 ) -> list[int]:

@@ -10,21 +10,21 @@ sources.
 
 Resolution rules, each as precise as the words allow:
 
-- a weekday is the most recent such day on or before the anchor (0-6 days back);
-- a month without a year is the most recent such month on or before the
+- a weekday is the most recent such day on or before the anchor (0-6 days
+  back), a month without a year the most recent such month on or before the
   anchor's month ("last November" in June 2023 is 2022-11);
 - "last year"/"late last year" is the anchor's year minus one, "earlier this
-  year" the anchor's year;
-- a printed day and month ("June 25") takes the year of its occurrence nearest
-  the anchor, so a scheduled date may lie after it;
-- a weekday or month under a present-tense verb ("is due to be arraigned on
-  Thursday", "is running in November") is still to come and is left out,
-  unless it names the anchor's own day or month ("is meeting on Monday");
-- plans are not happenings: an expression governed by a future or modal verb
-  ("could pave the way for a November meeting", "will travel on Friday") or
-  phrased as the future ("later this year", "in the coming months", "next
-  week") is left out, because a timeline of what happened must not show a
-  plan as an event, and a plan's date is rarely more than a guess.
+  year" the anchor's year, "overnight"/"yesterday" the day before;
+- a printed day and month ("June 25") takes the year of its occurrence
+  nearest the anchor;
+- what is scheduled is dated forward: under "will", "is due to", "is set
+  to", "is scheduled to", or a present-tense verb ("is running for
+  re-election in November"), a weekday or month is the next one on or after
+  the anchor, because news reports coming events that way;
+- speculation is not a happening and is left out: an expression under a
+  modal ("could pave the way for a November meeting") or a wish ("hopes to
+  meet"), or phrased as the vague future ("later this year", "in the coming
+  months", "next week"), whose date would be a guess.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from newsweave.nlp import ParsedArticle
 
-__all__ = ["build_timeline", "resolve_weekday", "resolve_month", "dated_expressions"]
+__all__ = ["build_timeline", "dated_expressions", "resolve_month", "resolve_weekday"]
 
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_NAMES = {
@@ -242,12 +242,15 @@ def _clock_time(sentence: str) -> str | None:
 
 
 def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
-    """How to date an expression: "past" (resolve back), "ahead" (forward) or "skip".
+    """How to date an expression: "past", "ahead" (scheduled), "present" or "skip".
 
     Speculation ("could pave the way for a November meeting", "hopes to meet
     in the coming months") is skipped; a schedule ("will face the winner on
     August 10", "is due to be arraigned on Thursday", "is running in
-    November") is read forward; everything else is a report of the past.
+    November") is read forward; a bare weekday or month under a present-tense
+    verb ("present") too, but a printed day and month keeps its nearest year
+    (news narrates videos and records in the present: "At that March 2 event,
+    he says"); everything else is a report of the past.
     """
     if _FUTURE_WORDS.search(expr_text):
         return "skip"
@@ -274,7 +277,7 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
         verb = verb.head
         if verb.lemma_.lower() in _SCHEDULE_WORDS:
             return "ahead"
-    return "ahead" if _tense(doc, start, end) == "present" else "past"
+    return "present" if _tense(doc, start, end) == "present" else "past"
 
 
 def _tense(doc: "Doc | None", start: int, end: int) -> str:
@@ -328,7 +331,8 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
             reading = _reading(doc, start, end, expr.text)
             if reading == "skip":
                 continue
-            dates.append(expr.forward if reading == "ahead" and expr.forward else expr.date)
+            forward = reading == "ahead" or (reading == "present" and expr.relative)
+            dates.append(expr.forward if forward and expr.forward else expr.date)
         if not dates and clock is not None and last_day is not None and index - last_day[0] <= 2:
             dates = [last_day[1]]  # "got underway shortly after 4:30 p.m." belongs to the day just named
         for date in dict.fromkeys(dates):

@@ -28,7 +28,7 @@ def check_facts(text: str) -> None:
     for fact in find_facts(parsed):
         assert resolve_span(fact.span, [article]) == fact.text
         sentence = resolve_span(fact.sentence, [article])
-        assert fact.sentence.start <= fact.span.start < fact.sentence.end
+        assert fact.sentence.start <= fact.span.start < fact.span.end <= fact.sentence.end
         assert sentence
         assert (fact.value is None) == (fact.kind == "date")
         assert fact.about_terms == tuple(dict.fromkeys(fact.about_terms))
@@ -51,3 +51,25 @@ def test_facts_spans_resolve_on_newsy_text(text: str) -> None:
 def test_parse_number_never_raises(text: str) -> None:
     value = parse_number(text)
     assert value is None or value >= 0
+
+
+@SETTINGS
+@given(st.lists(NEWSY, min_size=2, max_size=3))
+def test_conflicts_and_timeline_spans_resolve(texts: list[str]) -> None:
+    import datetime as dt
+
+    from newsweave.conflicts import find_conflicts
+    from newsweave.timeline import build_timeline
+
+    articles = [Article(id=f"s{i}", text=text) for i, text in enumerate(texts)]
+    parsed = parse_articles(articles, nlp=load_nlp())
+    for conflict in find_conflicts(find_facts(parsed), parsed):
+        assert len(conflict.values) >= 2
+        for value in conflict.values:
+            assert value.sources and value.spans
+            assert {span.source for span in value.spans} <= set(value.sources)
+            for span in value.spans:
+                resolve_span(span, articles)
+    for entry in build_timeline(parsed, {a.id: dt.date(2023, 6, 19) for a in articles}, None):
+        assert resolve_span(entry.spans[0], articles).strip() == entry.text.strip()
+        assert len(entry.date) in (4, 7, 10)

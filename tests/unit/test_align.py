@@ -69,3 +69,9 @@ def test_wire_copies_are_one_origin() -> None:
 def test_config_is_validated() -> None:
     with pytest.raises(ConfigError):
         AlignConfig(threshold=1.5)
+
+
+def test_an_empty_story_indexes_and_aligns_to_nothing() -> None:
+    index = build_index([])
+    assert index.blended.shape == (0, 0)
+    assert find_consensus([], index) == () and find_exclusive([], index) == ()

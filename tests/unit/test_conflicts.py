@@ -175,3 +175,43 @@ def test_example_cluster_has_exactly_the_gold_hard_conflict() -> None:
         if conflict.soft:
             values = {v.value for v in conflict.values}
             assert values in ({3.0}, {5.0})
+
+
+def test_page_counts_disagree_and_places_confused() -> None:
+    parsed = parsed_of(
+        {
+            "fox": "Among the allegations named in the 48-page indictment were vacations to Italy. "
+            "He said he had misspoken at a 2008 event in Norfolk in which he said he had served in Vietnam.",
+            "hpo": "The goal of the conspiracy was to enrich themselves, the 47-page indictment says. "
+            "Blumenthal said to the group gathered in Norwalk in March 2008 that he served in Vietnam.",
+        }
+    )
+    conflicts = find_conflicts(find_facts(parsed), parsed)
+    by_unit = {c.values[0].unit: c for c in conflicts}
+    assert set(by_unit) == {"page", "place"}
+    assert not by_unit["page"].soft
+    assert sorted(v.value for v in by_unit["page"].values) == [47, 48]
+    assert {v.text for v in by_unit["place"].values} == {"Norfolk", "Norwalk"}
+
+
+def test_counts_of_different_things_and_places_never_conflict() -> None:
+    parsed = parsed_of(
+        {
+            "a": "In a separate attack, three Palestinians were killed in an air strike on a school in Gaza. "
+            "The Sixers had a three-game losing streak going into the contest against Washington.",
+            "b": "More than two dozen schools in Gaza are serving as shelters. "
+            "Cleveland was the owner of an 11-game win streak. The ad will air in Fort Myers.",
+            "c": "The ad will air in Ft. Myers, Miami and West Palm Beach.",
+        }
+    )
+    assert find_conflicts(find_facts(parsed), parsed) == ()
+
+
+def test_one_value_printed_in_two_units_is_no_hard_conflict() -> None:
+    parsed = parsed_of(
+        {
+            "a": "Sheriff's deputies and state police chased him for 48km before he pulled over.",
+            "b": "Sheriff's deputies and state police chased him for 30 miles before he pulled over.",
+        }
+    )
+    assert all(c.soft for c in find_conflicts(find_facts(parsed), parsed))

@@ -147,3 +147,41 @@ def test_spans_resolve_to_the_value_words_and_sentence() -> None:
     (fact,) = only(facts_of(text), "duration")
     assert text[fact.span.start : fact.span.end] == "more than three hours"
     assert text[fact.sentence.start : fact.sentence.end].startswith("Mr Wang spoke")
+
+
+def test_distances_normalise_to_km() -> None:
+    facts = facts_of("Sheriff's deputies chased him for 30 miles. The quake had a depth of 1.2 miles.")
+    distances = only(facts, "distance")
+    assert [(f.text, round(f.value or 0, 2), f.unit) for f in distances] == [
+        ("30 miles", 48.28, "km"),
+        ("1.2 miles", 1.93, "km"),
+    ]
+
+
+def test_ages_belong_to_the_right_person() -> None:
+    text = (
+        "Elizabeth Lauten, 31, wrote that Malia and Sasha Obama should show class. "
+        "A jury convicted Scott Peterson in the death of his wife, 23-year-old Laci Peterson."
+    )
+    ages = only(facts_of(text), "age")
+    assert [(f.value, f.about) for f in ages] == [(31, "Elizabeth Lauten"), (23, "Laci Peterson")]
+
+
+def test_dates_and_addresses_are_not_counts() -> None:
+    facts = facts_of("The bodies were found at 24 Independent Street after the August 9 death of Michael Brown.")
+    assert not only(facts, "count")
+    (date,) = only(facts, "date")
+    assert (date.text, date.value, date.unit) == ("August 9", None, "date")
+
+
+def test_measure_compounds_count_their_noun() -> None:
+    facts = facts_of("Among the allegations in the 48-page indictment were family vacations.")
+    (pages,) = only(facts, "count")
+    assert (pages.text, pages.value, pages.unit) == ("48-page", 48, "page")
+    assert pages.about_terms[0] == "indictment"
+
+
+def test_a_unit_counts_as_one_only_after_a_hedge() -> None:
+    facts = facts_of("Ferguson has endured more than a week of unrest. A day after the vote, a year ago, he left.")
+    (week,) = only(facts, "duration")
+    assert (week.text, week.value, week.unit, week.qualifier) == ("more than a week", 7.0, "days", "more than")

@@ -198,3 +198,17 @@ def test_worked_example_summary_is_extractive_and_cited() -> None:
     # Candidates come from the sources' openings, so the summary starts with the news.
     first = next(s for p in parsed for s in p.sentences if s.span == items[0].spans[0])
     assert first.index < SummaryConfig().opening_sentences
+
+
+def test_a_republished_wire_copy_does_not_outvote_the_others() -> None:
+    wire = [
+        "The council voted on Monday to sell the old harbour warehouse to a developer.",
+        "The developer plans three hundred flats and a public quay on the site.",
+    ]
+    other = ["Residents protested outside the town hall against plans for new flats at the harbour."]
+    copies = [parsed_from_sentences("w1", wire), parsed_from_sentences("w2", wire), parsed_from_sentences("o", other)]
+    index = build_index(copies)
+    weights = agreement_weights(copies, index.sentences, [words_of(s.text) for s in index.sentences], SummaryConfig())
+    # Two copies of one story are one origin of two: "warehouse" is half-agreed, not two-thirds.
+    assert weights[(False, stem("warehouse"))] == pytest.approx(0.5**2)
+    assert weights[(False, stem("harbour"))] == pytest.approx(1.0)
