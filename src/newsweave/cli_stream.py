@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app, eval_app  # noqa: F401
+from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app
 from newsweave.errors import NewsweaveError, StoreError
 from newsweave.model import Article
 

@@ -106,7 +106,7 @@ class ClusterConfig:
     repair_every: int = 500  # articles between repairs in a stream
     # Repair splits a story whose two halves link at less than this share of
     # their own cohesion, and merges two stories that link at more.
-    split_ratio: float = 0.7
+    split_ratio: float = 0.75
     min_split_side: int = 2  # neither side of a split may be smaller
 
     def __post_init__(self) -> None:
@@ -571,9 +571,10 @@ class StoryClusterer:
     def _split(self, story: _Story, depth: int) -> list[tuple[str, int, int]]:
         """Cut a story in two when its members form two groups that link weakly.
 
-        Average-linkage bisection of the members; the cut stands when the
-        groups' mutual similarity is well below each group's own cohesion
-        (a relative test, so it holds for long and short articles alike).
+        Spectral bisection of the members' similarity graph; the cut stands
+        when the groups' mutual similarity is well below each group's own
+        cohesion (a relative test, so it holds for long and short articles
+        alike, and a story that is one event has no such cut).
         """
         members = story.members
         if len(members) < 2 * self.config.min_split_side or depth <= 0:
@@ -647,12 +648,23 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(w * b[t] for t, w in a.items() if t in b)
 
 
-def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], float, float, float] | None:
-    """Two groups by average linkage; their cohesions and mutual similarity."""
+def _spectral_halves(sims: "np.ndarray") -> "np.ndarray":
+    """Two groups by the sign of the Fiedler vector of the similarity graph (normalised cut)."""
     import numpy as np
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
 
+    affinity = np.clip(sims, 0.0, None)
+    np.fill_diagonal(affinity, 0.0)
+    degree = affinity.sum(axis=1) + 1e-9
+    scale = 1.0 / np.sqrt(degree)
+    normalised = scale[:, None] * affinity * scale[None, :]
+    _, vectors = np.linalg.eigh(normalised)
+    fiedler = vectors[:, -2] * scale
+    return np.where(fiedler >= 0, 1, 2)
+
+
+def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], float, float, float] | None:
+    """Two groups by a normalised cut; their cohesions and mutual similarity."""
+    import numpy as np
     from scipy.sparse import csr_matrix
 
     n = len(vectors)
@@ -663,9 +675,7 @@ def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], floa
     matrix = csr_matrix((values, indices, pointers), shape=(n, len(columns)))
     sims = (matrix @ matrix.T).toarray()
     np.fill_diagonal(sims, 1.0)
-    distances = np.clip(1.0 - sims, 0.0, None)
-    np.fill_diagonal(distances, 0.0)
-    labels = fcluster(linkage(squareform(distances, checks=False), method="average"), 2, criterion="maxclust")
+    labels = _spectral_halves(sims)
     left = [i for i in range(n) if labels[i] == labels[0]]
     right = [i for i in range(n) if labels[i] != labels[0]]
     if not right:

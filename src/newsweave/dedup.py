@@ -43,7 +43,7 @@ class DedupConfig:
     num_perm: int = 64
     shingle_words: int = 5
     seed: int = 1
-    capacity: int = 200_000  # signatures kept in memory; older ones leave the index
+    capacity: int = 100_000  # signatures kept in memory; older ones leave the index
     max_chars: int = 5000  # characters of text read per article
 
     def __post_init__(self) -> None:

@@ -11,8 +11,16 @@ small spaCy model splits or misses many of them ("seven-and-a-half-hours"
 comes out as CARDINAL "seven"); the dependency parse then says what each value
 is about. Units are normalised so that values compare: durations of a day or
 less in ``hours``, days and weeks in ``days``, months and longer in ``years``;
-money in ``usd``/``eur``/``gbp``/...; clock times as hours after midnight
-(unit ``clock``).
+distances in ``km``; money in ``usd``/``eur``/``gbp``/...; clock times as
+hours after midnight (unit ``clock``); a hyphenated measure counts its noun
+("48-page" is 48 with unit ``page``).
+
+Kinds: ``duration``, ``count``, ``money``, ``percent``, ``age``, ``distance``,
+``time`` (clock), ``year`` (a calendar year) and ``date`` (a printed day and
+month, value None). Labels are not counts: "the two sides", "24 Independent
+Street", "August 9", "G20" are dropped or typed as what they are. An age
+belongs to the person it is printed with ("Elizabeth Lauten, 31,",
+"23-year-old Laci Peterson").
 """
 
 from __future__ import annotations
@@ -198,14 +206,13 @@ class _Value:
     end: int
     value: float | None
     unit: str | None
-    anchor: int  # char offset of the word that heads the value (unit noun, number)
 
 
 def _duration_unit(word: str) -> tuple[str, float]:
-    word = word.lower().rstrip("s") if not word.lower().startswith("centur") else "century"
-    if word == "hr":
-        word = "hr"
-    return _DURATION_UNITS.get(word, _DURATION_UNITS.get(word.rstrip("s"), ("hours", 1.0)))
+    """(normalised unit, factor) of a printed time unit ("minutes" -> ("hours", 1/60))."""
+    word = word.lower()
+    word = "century" if word.startswith("centur") else word.rstrip("s")
+    return _DURATION_UNITS.get(word, ("hours", 1.0))
 
 
 def _scan_values(text: str) -> list[_Value]:
@@ -223,46 +230,46 @@ def _scan_values(text: str) -> list[_Value]:
 
     for m in _CLOCK.finditer(text):
         hour = int(m["h"]) % 12 + (12 if m["ampm"].lower().startswith("p") else 0)
-        add(_Value("time", m.start(), m.end(), hour + int(m["m"] or 0) / 60, "clock", m.start()))
+        add(_Value("time", m.start(), m.end(), hour + int(m["m"] or 0) / 60, "clock"))
     for m in _CLOCK_24.finditer(text):
-        add(_Value("time", m.start(), m.end(), int(m["h"]) + int(m["m"]) / 60, "clock", m.start()))
+        add(_Value("time", m.start(), m.end(), int(m["h"]) + int(m["m"]) / 60, "clock"))
     for m in _MONEY.finditer(text):
         add(_money_value(m))
     for m in _PERCENT.finditer(text):
-        add(_Value("percent", m.start(), m.end(), parse_number(m["num"]), "percent", m.start("num")))
+        add(_Value("percent", m.start(), m.end(), parse_number(m["num"]), "percent"))
     for m in _AGE.finditer(text):
         number = m["num"] or m["num2"]
-        add(_Value("age", m.start(), m.end(), parse_number(number), "years", m.start()))
+        add(_Value("age", m.start(), m.end(), parse_number(number), "years"))
     for m in _HALF_AN.finditer(text):
         unit, factor = _duration_unit(m["unit"] or m["unit2"])
         amount = 0.5 if m["unit"] else 1.5
-        add(_Value("duration", m.start(), m.end(), amount * factor, unit, m.start()))
+        add(_Value("duration", m.start(), m.end(), amount * factor, unit))
     for m in _ONE_UNIT.finditer(text):
         unit, factor = _duration_unit(m["unit"])
-        add(_Value("duration", m.start("v"), m.end(), factor, unit, m.start("unit")))
+        add(_Value("duration", m.start("v"), m.end(), factor, unit))
     for m in _DURATION.finditer(text):
         number = parse_number(m["num"])
         unit, factor = _duration_unit(m["unit"])
-        add(_Value("duration", m.start(), m.end(), None if number is None else number * factor, unit, m.start("unit")))
+        add(_Value("duration", m.start(), m.end(), None if number is None else number * factor, unit))
     for m in _DISTANCE.finditer(text):
         number = parse_number(m["num"])
         word = m["unit"].lower()
         factor = _KM.get(word, _KM.get(word.rstrip("s"), 1.0))
-        add(_Value("distance", m.start(), m.end(), None if number is None else number * factor, "km", m.start("unit")))
+        add(_Value("distance", m.start(), m.end(), None if number is None else number * factor, "km"))
     for m in _MEASURE_COMPOUND.finditer(text):
         noun = m["noun"].lower()
         if noun in ("and", "or", "to", "plus", "odd", "something", "year", "old"):
             continue
         number = parse_number(m["num"])
-        add(_Value("count", m.start(), m.end(), number, noun, m.start("noun")))
+        add(_Value("count", m.start(), m.end(), number, noun))
     for m in _DATE.finditer(text):
-        add(_Value("date", m.start(), m.end(), None, "date", m.start()))
+        add(_Value("date", m.start(), m.end(), None, "date"))
     for m in _YEAR.finditer(text):
-        add(_Value("year", m.start(), m.end(), float(m.group()), "year", m.start()))
+        add(_Value("year", m.start(), m.end(), float(m.group()), "year"))
     for m in _COUNT.finditer(text):
         number = parse_number(m["num"])
         if number is not None:
-            add(_Value("count", m.start(), m.end(), number, "count", m.start()))
+            add(_Value("count", m.start(), m.end(), number, "count"))
     return sorted(found, key=lambda v: v.start)
 
 
@@ -270,16 +277,16 @@ def _money_value(m: re.Match[str]) -> _Value:
     text = m.group()
     if m["ecur"]:
         number = float(m["enum"]) * _SCALES[m["escale"].lower()]
-        return _Value("money", m.start(), m.end(), number, "eur", m.start())
+        return _Value("money", m.start(), m.end(), number, "eur")
     if m["word"]:
         word = m["word"].lower().split()[0].rstrip("s")
-        return _Value("money", m.start(), m.end(), parse_number(m["wnum"]), _CURRENCY_WORDS.get(word, word), m.start())
+        return _Value("money", m.start(), m.end(), parse_number(m["wnum"]), _CURRENCY_WORDS.get(word, word))
     currency = _CURRENCY_SIGNS.get(m["cur"].strip().lower(), "usd")
     amount_text = text[len(m["cur"]):]
     number = parse_number(amount_text.replace(" ", ""))
     if number is None:
         number = parse_number(amount_text)
-    return _Value("money", m.start(), m.end(), number, currency, m.start())
+    return _Value("money", m.start(), m.end(), number, currency)
 
 
 def _qualifier_before(text: str, start: int, kind: str) -> tuple[str | None, int]:
@@ -476,7 +483,9 @@ def _about(
         # Who and where a measured noun belongs to is often said by its clause
         # ("Ferguson has endured | more than a week of unrest"): bring its names,
         # unless other values share the sentence and the names may be theirs.
-        names += [e for e in _names_in(_clause_of(head, value_tokens)) if e.label_ != "DATE"]
+        clause_names = _names_in(_clause_of(head, value_tokens))
+        names += [e for e in clause_names if e.label_ != "DATE"]
+        terms.extend(y for e in clause_names if e.label_ == "DATE" for y in re.findall(r"\b(?:19|20)\d\d\b", e.text))
     for ent in names:
         # Names by their words; dates by their words and years ("June 2012"), so
         # that two quakes of two years never pass for one.
@@ -535,10 +544,12 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
             qualifier, start = None, value.start  # the hedge belongs to the sentence before
         about, terms = "", ()
         if doc is not None:
-            # Another value's phrase describes that value, not this one.
+            # Another measure's phrase describes that measure, not this one; dates
+            # and clock times are context every measure of the sentence shares.
             others = {
                 r.i for v, r in roots.items()
                 if r is not None and v is not value and sentence.start <= v.start < sentence.end
+                and v.kind not in ("year", "date", "time")
             }
             alone = not any(
                 v is not value and v.kind == value.kind and sentence.start <= v.start < sentence.end for v in values
@@ -581,7 +592,7 @@ def _as_age(value: _Value, text: str, doc: "Doc | None") -> _Value:
     # The small model labels many surnames ORG or nothing ("Roger Stone, 66,").
     if not (last.ent_type_ == "PERSON" or (last.pos_ == "PROPN" and last.ent_type_ in ("", "ORG"))):
         return value
-    return _Value("age", value.start, value.end, value.value, "years", value.start)
+    return _Value("age", value.start, value.end, value.value, "years")
 
 
 def _worth_keeping(value: _Value, text: str) -> bool:

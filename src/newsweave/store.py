@@ -500,7 +500,7 @@ class StreamIngest:
         cluster_config: "ClusterConfig | None" = None,
         dedup_config: "DedupConfig | None" = None,
         replay: int = 20_000,
-        memory_articles: int = 200_000,
+        memory_articles: int = 100_000,
     ) -> None:
         from newsweave.cluster import StoryClusterer
         from newsweave.dedup import NearDuplicateIndex

@@ -215,3 +215,16 @@ def test_one_value_printed_in_two_units_is_no_hard_conflict() -> None:
         }
     )
     assert all(c.soft for c in find_conflicts(find_facts(parsed), parsed))
+
+
+def test_offsets_and_other_years_are_not_measures_of_one_thing() -> None:
+    parsed = parsed_of(
+        {
+            "a": "South Sudan, which became the world's newest country only four months ago, fears attacks. "
+            "Klitschko finished the fight five rounds sooner than in 2008. In June 2012, a 3.0 quake struck "
+            "one mile north of The Geysers.",
+            "b": "South Sudan gained its independence from Sudan 6 months ago. Klitschko stopped Thompson in six "
+            "rounds. A 4.4 quake struck one mile north of The Geysers in 2014.",
+        }
+    )
+    assert [c for c in find_conflicts(find_facts(parsed), parsed) if not c.soft] == []
