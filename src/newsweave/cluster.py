@@ -336,6 +336,10 @@ class StoryClusterer:
             self._next_id = max(self._next_id, story_id + 1)
         self._join(story, self._vector(features), features, reason)
 
+    def reserve_ids(self, highest_used: int) -> None:
+        """Never hand out a story id at or below ``highest_used`` (ids a store already holds)."""
+        self._next_id = max(self._next_id, highest_used + 1)
+
     @property
     def repair_due(self) -> bool:
         """True when ``repair_every`` articles arrived since the last repair."""

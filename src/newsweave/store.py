@@ -371,6 +371,11 @@ class Store:
         with self.transaction():
             self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
 
+    def max_story_id(self) -> int:
+        """The highest story id ever stored (0 for none): new stories number above it."""
+        row = self._db.execute("SELECT max(id) FROM stories").fetchone()
+        return int(row[0] or 0)
+
     def drop_empty_stories(self) -> int:
         with self.transaction():
             cursor = self._db.execute("DELETE FROM stories WHERE id NOT IN (SELECT story_id FROM story_members)")
@@ -510,6 +515,7 @@ class StreamIngest:
         self.clusterer = StoryClusterer(cluster_config)
         self.memory_articles = memory_articles
         self._replay(replay)
+        self.clusterer.reserve_ids(store.max_story_id())
 
     def _replay(self, limit: int) -> None:
         from newsweave.cluster import JoinReason, article_features
@@ -542,7 +548,9 @@ class StreamIngest:
             self.store.set_membership(_membership(article.id, assignment.story_id, assignment.reason), features.title)
             if self.clusterer.repair_due:
                 self._repair()
-        return IngestOutcome(article.id, "new", match.group_id, self.clusterer.story_of(article.id))
+            # Read back from the store: a repair may have moved the article.
+            story_id = self.store.story_of(article.id)
+        return IngestOutcome(article.id, "new", match.group_id, story_id)
 
     def finish(self) -> int:
         """Run a last repair (end of a batch of input); return how many articles moved."""

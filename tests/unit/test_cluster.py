@@ -106,3 +106,20 @@ def test_clustering_beats_the_tfidf_baseline_on_the_small_stream() -> None:
     clusterer.repair()
     predicted = {m: sid for sid, members in clusterer.stories().items() for m in members}
     assert bcubed(predicted, gold)[2] > bcubed(tfidf_centroid_baseline(articles), gold)[2]
+
+
+@pytest.mark.skipif(not (SHARED / "basil-dev.jsonl").exists(), reason="shared benchmark data absent")
+def test_bench_cluster_command_keeps_its_floor() -> None:
+    """The dev stream's B-cubed F1 (0.962 when measured) must not fall below 0.95 silently."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from newsweave.cli import app
+
+    result = CliRunner().invoke(app, ["bench", "cluster", "--json", "--data", str(SHARED)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["articles"] == 552
+    assert report["newsweave"]["all"]["f1"] >= 0.95
+    assert report["newsweave"]["all"]["f1"] > report["tfidf_baseline"]["all"]["f1"] + 0.05

@@ -15,9 +15,13 @@ from newsweave.similarity import build_index
 from newsweave.summarize import (
     SummaryConfig,
     agreement_weights,
+    complete,
+    name_words,
     reads_alone,
+    select,
     sentence_support,
     summarize,
+    summary_value,
     words_of,
 )
 
@@ -161,7 +165,8 @@ def test_reads_alone(text: str, ok: bool) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [{"words": 0}, {"agreement_power": 0}, {"agreement_power": float("nan")}, {"min_words": 10, "max_words": 5},
-     {"function_word_repeats": 0}, {"position_half_life": -1}, {"opening_sentences": 0}],
+     {"function_word_repeats": 0}, {"position_half_life": -1}, {"opening_sentences": 0}, {"openers": 0},
+     {"name_power": 0}, {"name_power": float("inf")}],
 )
 def test_config_is_validated(kwargs: dict) -> None:
     with pytest.raises(ConfigError):
@@ -212,3 +217,48 @@ def test_a_republished_wire_copy_does_not_outvote_the_others() -> None:
     # Two copies of one story are one origin of two: "warehouse" is half-agreed, not two-thirds.
     assert weights[(False, stem("warehouse"))] == pytest.approx(0.5**2)
     assert weights[(False, stem("harbour"))] == pytest.approx(1.0)
+
+
+def test_name_words_are_capitalised_inside_sentences_or_figures() -> None:
+    def sentences(*texts: str) -> list[Sentence]:
+        return [Sentence("a", k, 0, len(t), t) for k, t in enumerate(texts)]
+
+    names = name_words(sentences("Officials said Antony Blinken landed in Beijing on 18 June.", "Blinken Meets Xi In Beijing."))
+    assert {(False, stem(w)) for w in ("antony", "blinken", "beijing", "18", "june")} <= names
+    assert (False, stem("officials")) not in names  # a sentence's first word says nothing
+    assert (False, stem("xi")) not in names  # headline case says nothing either
+    assert not any(is_function for is_function, _ in names)
+
+
+def test_a_name_one_outlet_prints_weighs_more_than_its_common_word() -> None:
+    story = [
+        parsed_from_sentences("a", ["The river bridge will close next month, said engineer Kowalski in a gloomy report."]),
+        parsed_from_sentences("b", ["The river bridge will close next month for repairs."]),
+        parsed_from_sentences("c", ["Repairs will close the river bridge next month."]),
+    ]
+    index = build_index(story)
+    config = SummaryConfig()
+    weights = agreement_weights(story, index.sentences, [words_of(s.text) for s in index.sentences], config)
+    assert weights[(False, stem("kowalski"))] == pytest.approx((1 / 3) ** config.name_power)
+    assert weights[(False, stem("gloomy"))] == pytest.approx((1 / 3) ** config.agreement_power)
+    assert weights[(False, stem("kowalski"))] > weights[(False, stem("gloomy"))]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(sentence, min_size=1, max_size=6), min_size=2, max_size=4), st.integers(10, 60))
+def test_seeded_search_is_never_worse_than_plain_greedy(docs: list[list[str]], words: int) -> None:
+    parsed = [parsed_from_sentences(f"s{k}", d) for k, d in enumerate(docs)]
+    index = build_index(parsed)
+    config = SummaryConfig(words=words)
+    sentence_words = [words_of(s.text) for s in index.sentences]
+    weights = agreement_weights(parsed, index.sentences, sentence_words, config)
+    candidates = list(range(len(index.sentences)))
+    positions = [s.index / 10 for s in index.sentences]
+    best_alone = max(candidates, key=lambda i: (summary_value([i], sentence_words, weights, config), -i))
+    greedy = complete([best_alone], candidates, sentence_words, weights, positions, config)
+    chosen = select(candidates, sentence_words, weights, positions, config)
+    assert summary_value(chosen, sentence_words, weights, config) >= summary_value(greedy, sentence_words, weights, config)
+    assert chosen == sorted(chosen, key=lambda i: (positions[i], i))  # story order
+    assert len(set(chosen)) == len(chosen) >= 1
+    one = select(candidates, sentence_words, weights, positions, SummaryConfig(words=words, openers=1))
+    assert one == greedy  # one opener is plain greedy
