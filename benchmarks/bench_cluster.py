@@ -34,10 +34,11 @@ def peak_rss_mb() -> float:
 def throughput(count: int, clean: bool, score: bool, db_dir: str | None) -> dict[str, object]:
     from dataclasses import replace
 
+    from synthetic_stream import real_events, synthetic_stream
+
     from newsweave.clean import clean_article
     from newsweave.cluster import bcubed
     from newsweave.store import Store, StreamIngest
-    from synthetic_stream import real_events, synthetic_stream
 
     events = real_events(DATA)
     gold: dict[str, str] = {}

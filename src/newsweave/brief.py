@@ -12,21 +12,28 @@ the brief comes back as a :class:`~newsweave.ingest.Rejected` with the reason.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from newsweave.align import AlignConfig, find_consensus, find_exclusive
 from newsweave.clean import clean_article
+from newsweave.conflicts import find_conflicts
 from newsweave.dates import assign_dates
+from newsweave.entities import find_entities
 from newsweave.errors import ConfigError, InputError
+from newsweave.facts import find_facts
 from newsweave.ingest import IngestResult, Rejected, article_from_record
-from newsweave.ingest.records import json_lines
 from newsweave.ingest.common import guess_language
 from newsweave.ingest.dispatch import drop_duplicates
+from newsweave.ingest.records import json_lines
 from newsweave.model import Article, Brief
 from newsweave.nlp import ParsedArticle, parse_articles
+from newsweave.quotes import find_quotes
 from newsweave.similarity import build_index
+from newsweave.summarize import SummaryConfig, summarize
+from newsweave.timeline import build_timeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -80,48 +87,31 @@ def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Reject
     return kept, rejected
 
 
-def brief_from_parsed(parsed: Sequence[ParsedArticle], event_date: object, config: BriefConfig, brief_id: str | None = None) -> Brief:
+def brief_from_parsed(
+    parsed: Sequence[ParsedArticle], event_date: dt.date | None, config: BriefConfig, brief_id: str | None = None
+) -> Brief:
     """Run every analysis over parsed articles and assemble the brief."""
-    from newsweave.summarize import SummaryConfig, summarize
-
     index = build_index(parsed)
-    summary = summarize(parsed, index, SummaryConfig(words=config.words))
-    consensus = find_consensus(parsed, index, config.align)
-    exclusive = find_exclusive(parsed, index, config.align)
-    conflicts: tuple = ()
-    quotes: tuple = ()
-    timeline: tuple = ()
-    entities: tuple = ()
-    if config.analyses:
-        conflicts, quotes, timeline, entities = _analyses(parsed, event_date)
-    return Brief(
-        event_date=event_date,  # type: ignore[arg-type]
+    brief = Brief(
+        event_date=event_date,
         sources=tuple(p.article for p in parsed),
-        summary=summary,
-        consensus=consensus,
-        exclusive=exclusive,
-        conflicts=conflicts,
-        quotes=quotes,
-        timeline=timeline,
-        entities=entities,
+        summary=summarize(parsed, index, SummaryConfig(words=config.words)),
+        consensus=find_consensus(parsed, index, config.align),
+        exclusive=find_exclusive(parsed, index, config.align),
         id=brief_id,
     )
-
-
-def _analyses(parsed: Sequence[ParsedArticle], event_date: object) -> tuple[tuple, tuple, tuple, tuple]:
-    from newsweave.conflicts import find_conflicts
-    from newsweave.entities import find_entities
-    from newsweave.facts import find_facts
-    from newsweave.quotes import find_quotes
-    from newsweave.timeline import build_timeline
-
+    if not config.analyses:
+        return brief
     entities = find_entities(parsed)
     quotes = find_quotes(parsed, entities)
-    facts = find_facts(parsed)
-    conflicts = find_conflicts(facts, parsed, quotes)
     published = {p.id: p.article.published for p in parsed}
-    timeline = build_timeline(parsed, published, event_date)  # type: ignore[arg-type]
-    return conflicts, quotes, timeline, entities
+    return replace(
+        brief,
+        entities=entities,
+        quotes=quotes,
+        conflicts=find_conflicts(find_facts(parsed), parsed, quotes),
+        timeline=build_timeline(parsed, published, event_date),
+    )
 
 
 Cluster = tuple[str | None, Sequence[Article], Sequence[Rejected]]
@@ -135,7 +125,7 @@ def brief_batch(
     on_done: Callable[[BriefOutcome], None] | None = None,
 ) -> Iterator[BriefOutcome]:
     """Brief each cluster; spaCy runs once per chunk of clusters (one nlp.pipe)."""
-    chunk: list[tuple[str | None, list[Article], list[Rejected], object]] = []
+    chunk: list[tuple[str | None, list[Article], list[Rejected], dt.date | None]] = []
 
     def flush() -> Iterator[BriefOutcome]:
         flat = [a for _, arts, _, _ in chunk for a in arts]

@@ -9,7 +9,13 @@ from typing import Iterable, Optional
 import typer
 from rich.console import Console
 
-from newsweave.brief import BriefConfig, BriefOutcome, brief_articles, brief_batch, read_batch
+from newsweave.brief import (
+    BriefConfig,
+    BriefOutcome,
+    brief_articles,
+    brief_batch,
+    read_batch,
+)
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
 from newsweave.errors import ConfigError, NewsweaveError
 from newsweave.ingest import Rejected, read_inputs
@@ -87,11 +93,17 @@ def brief(
 
 
 def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    import json
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from newsweave.render.json import brief_to_dict
-
-    import json
 
     if fmt not in ("jsonl", "json"):
         _usage("--batch writes JSON Lines: use --format jsonl")

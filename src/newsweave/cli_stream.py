@@ -16,7 +16,13 @@ from typing import Any, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app
 from newsweave.errors import NewsweaveError, StoreError

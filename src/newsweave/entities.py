@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 from newsweave.model import Entity, EntityType
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as SpacySpan
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
 
     from newsweave.nlp import ParsedArticle
 

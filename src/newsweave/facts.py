@@ -25,6 +25,7 @@ belongs to the person it is printed with ("Elizabeth Lauten, 31,",
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
@@ -32,11 +33,12 @@ from typing import TYPE_CHECKING, Sequence
 from newsweave.model import Fact, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span as DocSpan, Token
+    from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
 
     from newsweave.nlp import ParsedArticle
 
-__all__ = ["facts_of_article", "find_facts", "parse_number"]
+__all__ = ["date_values", "facts_of_article", "find_facts", "parse_number"]
 
 # --- numbers -----------------------------------------------------------------
 
@@ -303,6 +305,147 @@ def _qualifier_before(text: str, start: int, kind: str) -> tuple[str | None, int
     return qualifier, start - len(window) + m.start(1)
 
 
+# --- dates: when something happened ------------------------------------------------
+
+# A date fact's unit says its granularity: ``date`` (a day; value = the day's
+# proleptic ordinal), ``month`` (value = the ordinal of its first day) or
+# ``year`` (value = the year). Relative words ("last year", "earlier this
+# month") are resolved against the source's publication date; weekdays and
+# "yesterday" are left to the timeline, because an outlet's stated publication
+# day is too often a later update for them to tell a disagreement.
+_PART_BEFORE = re.compile(r"\b(early|mid|late)(?:-|\s+|\s+in\s+)$", re.I)
+_APPROX_BEFORE = re.compile(r"\b(about|around|approximately|roughly|circa|c\.)\s+(?:in\s+)?$", re.I)
+_BOUND_BEFORE = re.compile(
+    r"\b(since|from|until|till|through|by|before|after|as of|no later than|prior to|between|to)\s+"
+    r"(?:(?:early|late|mid)(?:-|\s+))?$",
+    re.I,
+)
+_RELATIVE_MONTH = re.compile(r"\b(?:(?P<part>earlier|early|late)\s+)?(?P<which>this|last)\s+month\b", re.I)
+_YEAR_RANGE = re.compile(
+    r"\b(?P<cue>from\s+|between\s+)?(?P<a>(?:19|20)\d\d)\s*(?P<sep>-|–|—|\bto\b|\buntil\b|\bthrough\b|\band\b)\s*"
+    r"(?P<b>(?:19|20)\d\d|\d\d)\b(?![-:.,]?\d)",
+    re.I,
+)
+# Where a printed value says which end of a span of time it is.
+_START_WORDS = frozenset({"from", "since"})
+_END_WORDS = frozenset({"to", "until", "till", "through"})
+
+
+@dataclass(frozen=True, slots=True)
+class _When:
+    """A date expression resolved to a value at its granularity."""
+
+    start: int
+    end: int
+    value: float
+    unit: str  # date (a day), month, year
+    qualifier: str | None = None  # early/mid/late, about, from/to/since/until/by/...
+    printed_start: int = -1  # where the printed words start, the qualifier included (-1: at ``start``)
+
+
+def _month_start(year: int, month: int) -> float:
+    return float(_dt.date(year, month, 1).toordinal())
+
+
+def _when_of_iso(start: int, end: int, iso: str) -> _When | None:
+    """A timeline expression's resolved ISO date as a value at its granularity."""
+    parts = [int(p) for p in iso.split("-")]
+    try:
+        if len(parts) == 3:
+            return _When(start, end, float(_dt.date(*parts).toordinal()), "date")
+        if len(parts) == 2:
+            return _When(start, end, _month_start(parts[0], parts[1]), "month")
+    except ValueError:
+        return None
+    return _When(start, end, float(parts[0]), "year")
+
+
+def _qualified(text: str, when: _When) -> _When:
+    """``when`` with the hedge or bound printed just before it ("mid-", "about", "since", "until")."""
+    if when.qualifier is not None:
+        return when
+    window = text[max(0, when.start - 25):when.start]
+    if "\n" in window:
+        window = window[window.rindex("\n") + 1:]
+    for pattern in (_PART_BEFORE, _APPROX_BEFORE, _BOUND_BEFORE):
+        m = pattern.search(window)
+        if m:
+            qualifier = re.sub(r"\s+", " ", m.group(1).lower())
+            start = when.start - len(window) + m.start(1)
+            return _When(when.start, when.end, when.value, when.unit, qualifier, start)
+    return when
+
+
+def _year_ranges(text: str) -> list[_When]:
+    """Both ends of "from 1966 to 1978", "1966-78", "between 2010 and 2012", as start and end years."""
+    out: list[_When] = []
+    for m in _YEAR_RANGE.finditer(text):
+        sep = m["sep"].lower()
+        if sep == "and" and not (m["cue"] or "").lower().startswith("between"):
+            continue  # "in 1966 and 1978": two years, not a span
+        first = int(m["a"])
+        last = int(m["b"]) if len(m["b"]) == 4 else first // 100 * 100 + int(m["b"])
+        if not first < last <= first + 60:
+            continue  # "2018-19" must run forward; a page range or score is no span of years
+        out.append(_When(m.start("a"), m.end("a"), float(first), "year", "from"))
+        out.append(_When(m.start("b"), m.end("b"), float(last), "year", "to"))
+    return out
+
+
+def _relative_months(text: str, anchor: _dt.date | None) -> list[_When]:
+    """ "earlier this month", "last month": a month resolved against the anchor."""
+    if anchor is None:
+        return []
+    out = []
+    for m in _RELATIVE_MONTH.finditer(text):
+        if (m["part"] or "").lower() == "later" or m["which"] is None:
+            continue
+        year, month = anchor.year, anchor.month
+        if m["which"].lower() == "last":
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        part = (m["part"] or "").lower()
+        qualifier = {"early": "early", "late": "late"}.get(part)
+        out.append(_When(m.start(), m.end(), _month_start(year, month), "month", qualifier, m.start()))
+    return out
+
+
+def date_values(text: str, anchor: _dt.date | None) -> list[_When]:
+    """Every date of ``text`` a conflict may compare, resolved against ``anchor`` (may be None), in text order.
+
+    Weekdays and "yesterday"/"today" are left out (see above); so are
+    expressions the timeline cannot resolve (a bare "August 9" without an anchor).
+    """
+    from newsweave.timeline import dated_expressions
+
+    found: list[_When] = []
+
+    def add(when: _When | None) -> None:
+        if when is not None and all(when.end <= w.start or when.start >= w.end for w in found):
+            found.append(when)
+
+    for when in _year_ranges(text):
+        add(when)
+    for when in _relative_months(text, anchor):
+        add(when)
+    for expr in dated_expressions(text, anchor):
+        if _WEEKDAY_OR_DAY.search(expr.text):
+            continue
+        when = _when_of_iso(expr.start, expr.end, expr.date)
+        if when is not None:
+            lead = len(expr.text) - len(expr.text.lstrip())  # " last year" printed after a space
+        add(_qualified(text, _When(when.start + lead, when.end, when.value, when.unit)))
+    for m in _YEAR.finditer(text):
+        add(_qualified(text, _When(m.start(), m.end(), float(m.group()), "year")))
+    return sorted(found, key=lambda w: w.start)
+
+
+_WEEKDAY_OR_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|overnight|night|morning"
+    r"|afternoon|evening)\b",
+    re.I,
+)
+
+
 # --- context: what a value is about --------------------------------------------
 
 # Verbs whose object measures their subject ("the talks lasted six hours").
@@ -532,11 +675,16 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
     doc = parsed.doc
     sentences = [(s.start, s.end) for s in parsed.sentences]
     out: list[Fact] = []
-    values = [_as_age(v, text, doc) for v in _scan_values(text)]
+    whens = {(w.start, w.end): w for w in date_values(text, parsed.article.published)}
+    values = [_as_age(v, text, doc) for v in _with_dates(_scan_values(text), whens.values())]
     values = [v for v in values if _worth_keeping(v, text)]
     roots = {v: _value_root(doc, v.start, v.end) for v in values} if doc is not None else {}
     for value in values:
-        qualifier, start = _qualifier_before(text, value.start, value.kind)
+        when = whens.get((value.start, value.end)) if value.kind == "date" else None
+        if when is not None:
+            qualifier, start = when.qualifier, (when.printed_start if when.printed_start >= 0 else when.start)
+        else:
+            qualifier, start = _qualifier_before(text, value.start, value.kind)
         sentence = _sentence_around(parsed, value.start, value.end)
         if sentence is None:
             continue
@@ -568,7 +716,25 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
                 about_terms=terms,
             )
         )
-    return tuple(out)
+    return tuple(_range_ends_share_subject(out))
+
+
+def _range_ends_share_subject(facts: Sequence[Fact]) -> list[Fact]:
+    """The end of "from 1966 to 1978" is about what its start is about.
+
+    The parser hangs "to 1978" on "from 1966" or elsewhere; the span of years
+    measures one thing, which the start's context names.
+    """
+    out = list(facts)
+    for i in range(1, len(out)):
+        start, end = out[i - 1], out[i]
+        if (
+            start.kind == end.kind == "date" and start.qualifier == "from" and end.qualifier == "to"
+            and start.sentence == end.sentence and 0 <= end.span.start - start.span.end <= 12
+        ):
+            out[i] = Fact(end.kind, end.text, end.value, end.unit, end.qualifier, start.about, end.span,
+                          end.sentence, start.about_terms)
+    return out
 
 
 def find_facts(parsed: Sequence["ParsedArticle"]) -> tuple[Fact, ...]:
@@ -577,6 +743,27 @@ def find_facts(parsed: Sequence["ParsedArticle"]) -> tuple[Fact, ...]:
     Never raises on text it does not understand: what it cannot read it skips.
     """
     return tuple(fact for article in parsed for fact in facts_of_article(article))
+
+
+def _with_dates(values: Sequence[_Value], whens: Sequence[_When]) -> list[_Value]:
+    """The scanned values with every calendar year and date replaced by its resolved date value.
+
+    A resolved date wins over a bare count it overlaps ("19" of "2018-19");
+    amounts, durations and clock times win over a date. A printed date the
+    timeline cannot resolve (no year, no anchor) stays with value None.
+    """
+    kept = [v for v in values if v.kind not in ("year", "date", "count")]
+    dates = [
+        _Value("date", w.start, w.end, w.value, w.unit) for w in whens
+        if all(w.end <= v.start or w.start >= v.end for v in kept)
+    ]
+
+    def free(v: _Value) -> bool:
+        return all(v.end <= d.start or v.start >= d.end for d in dates)
+
+    rest = [v for v in values if v.kind in ("year", "date", "count") and free(v)]
+    rest = [_Value("date", v.start, v.end, v.value, v.unit) if v.kind == "year" else v for v in rest]
+    return sorted(kept + dates + rest, key=lambda v: v.start)
 
 
 def _as_age(value: _Value, text: str, doc: "Doc | None") -> _Value:

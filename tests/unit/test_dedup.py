@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from newsweave.dedup import DedupConfig, NearDuplicateIndex, from_bytes, shingles, signature, to_bytes
+from newsweave.dedup import (
+    DedupConfig,
+    NearDuplicateIndex,
+    from_bytes,
+    shingles,
+    signature,
+    to_bytes,
+)
 
 WIRE = (
     "BEIJING (AP) — U.S. Secretary of State Antony Blinken met Chinese President Xi Jinping on Monday, "

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsweave.errors import InputError
-from newsweave.ingest import article_id, decode_bytes, read_inputs
-from newsweave.ingest import common
+from newsweave.ingest import article_id, common, decode_bytes, read_inputs
 
 BODY = (
     "The city council voted on Tuesday to approve the new budget after a long debate. "

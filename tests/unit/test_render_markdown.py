@@ -22,7 +22,12 @@ from newsweave.model import (
     Span,
     TimelineEntry,
 )
-from newsweave.render.markdown import escape_markdown, render_markdown, shorten, story_title
+from newsweave.render.markdown import (
+    escape_markdown,
+    render_markdown,
+    shorten,
+    story_title,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
 

@@ -10,7 +10,13 @@ import pytest
 
 from newsweave.errors import StoreError
 from newsweave.model import Article
-from newsweave.store import SCHEMA_VERSION, Membership, Store, StreamIngest, story_articles
+from newsweave.store import (
+    SCHEMA_VERSION,
+    Membership,
+    Store,
+    StreamIngest,
+    story_articles,
+)
 
 STEELE = Article(
     id="nyt-steele",

@@ -10,7 +10,12 @@ import pytest
 
 from newsweave.model import Article
 from newsweave.nlp import parse_articles
-from newsweave.timeline import build_timeline, dated_expressions, resolve_month, resolve_weekday
+from newsweave.timeline import (
+    build_timeline,
+    dated_expressions,
+    resolve_month,
+    resolve_weekday,
+)
 
 MONDAY = dt.date(2023, 6, 19)
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"

@@ -5,6 +5,12 @@
 
 from __future__ import annotations
 
-from newsweave.evaluate.gold import DateCheck, GoldScore, SectionScore, fold, score_brief
+from newsweave.evaluate.gold import (
+    DateCheck,
+    GoldScore,
+    SectionScore,
+    fold,
+    score_brief,
+)
 
 __all__ = ["DateCheck", "GoldScore", "SectionScore", "fold", "score_brief"]

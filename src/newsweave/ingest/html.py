@@ -14,7 +14,6 @@ from newsweave.errors import InputError
 from newsweave.ingest.common import decode_bytes
 from newsweave.model import Article
 
-
 # Publication-date markup, most explicit first. trafilatura (htmldate) trusts a
 # date in the URL over these, but a URL often carries the print edition's day.
 _PUBLISHED_META = [

@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from newsweave.errors import InputError
-from newsweave.ingest.common import IngestResult, Rejected, article_id, check_text_like, decode_bytes
+from newsweave.ingest.common import (
+    IngestResult,
+    Rejected,
+    article_id,
+    check_text_like,
+    decode_bytes,
+)
 from newsweave.model import Article
 
 _ALIASES = {

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from newsweave.model import Article, Brief, BriefItem, Conflict, Entity, Quote, TimelineEntry
+from newsweave.model import (
+    Article,
+    Brief,
+    BriefItem,
+    Conflict,
+    Entity,
+    Quote,
+    TimelineEntry,
+)
 
 TITLE_MAX_CHARS = 90
 ENTITY_HEADINGS = (
