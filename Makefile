@@ -19,7 +19,10 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/bench_brief.py
+	$(BIN)/python benchmarks/bench_gold.py
+	$(BIN)/python benchmarks/bench_summary.py
+	$(BIN)/newsweave bench cluster
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

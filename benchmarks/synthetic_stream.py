@@ -89,3 +89,21 @@ def real_events(root: Path) -> list[list[Article]]:
     for article in articles:
         grouped.setdefault(gold[article.id], []).append(clean_article(article))
     return list(grouped.values())
+
+
+def prepare_item(item: tuple[Article, str], clean: bool) -> tuple[object, str]:
+    """An item of the stream with its per-article CPU work done (cleaning, features, MinHash).
+
+    Module-level so a worker process can run it (the benchmark's ``--workers``).
+    """
+    from dataclasses import replace
+
+    from newsweave.clean import clean_article
+    from newsweave.store import prepare_article
+
+    article, label = item
+    if clean:
+        # The cleaner takes raw text; a clean copy passes through unchanged in substance.
+        merged = replace(article, title=None, text=f"{article.title}\n\n{article.text}")
+        article = replace(clean_article(merged), id=article.id)
+    return prepare_article(article), label

@@ -176,6 +176,20 @@ def sentence_anchors(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> l
     return anchors
 
 
+def _carries_detail(
+    index: SentenceIndex, anchors: list[set[str]], key: str, a: int, b: int, config: AlignConfig
+) -> bool:
+    """Whether sentence ``b`` states the fact of sentence ``a`` that anchor ``key`` marks.
+
+    A shared name or value plus a shared topic is enough; a shared rare word
+    is weaker evidence, so ``b`` must also carry a fair share of ``a``'s words.
+    """
+    score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
+    if score < config.detail_threshold:
+        return False
+    return not key.startswith("~") or float(index.covered[a, b]) >= config.min_covered
+
+
 def detail_consensus(
     parsed: Sequence[ParsedArticle],
     index: SentenceIndex,
@@ -214,7 +228,7 @@ def detail_consensus(
                 if origin[index.sources[a]] == origin[index.sources[b]] or a in used:
                     continue
                 score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
-                if score >= config.detail_threshold and (best is None or score > best[0]):
+                if _carries_detail(index, anchors, key, a, b, config) and (best is None or score > best[0]):
                     best = (score, a, b)
         if best is None:
             continue
@@ -225,7 +239,7 @@ def detail_consensus(
                 continue
             options = [k for k in sentences if index.sources[k] == source]
             partner = max(options, key=lambda k: index.similarity(a, k))
-            if index.similarity(a, partner) + 0.05 * len(anchors[a] & anchors[partner]) >= config.detail_threshold:
+            if _carries_detail(index, anchors, key, a, partner, config):
                 members.append(partner)
         if len({origin[index.sources[m]] for m in members}) < 2 or _folded(index.sentences[a].text) in shown:
             continue

@@ -45,7 +45,7 @@ _MONTHS = (
     "Jan\\.?|Feb\\.?|Mar\\.?|Apr\\.?|Jun\\.?|Jul\\.?|Aug\\.?|Sept?\\.?|Oct\\.?|Nov\\.?|Dec\\.?"
 )
 _AGENCIES = r"UPI|AP|Reuters|AFP|CNN|Xinhua|dpa|DPA|ANI|PTI|IANS|Bloomberg|CNBC|EFE|Kyodo|Yonhap|TASS|PA|NBC|ABC|CBS|Fox News|BBC"
-LEADING_DATE = re.compile(r"^\s*(?:date|published|posted|updated)\s*:?\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+Z?)?\s*", re.I)
+LEADING_DATE = re.compile(r"\s*(?:date|published|posted|updated)\s*:?\s*(\d{4}-\d{2}-\d{2})(?:[T ][\d:.]+Z?)?\s*", re.I)
 DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][A-Za-z.'\- ]{{1,40}}?,?\s+)?"
     rf"(?:(?P<month>{_MONTHS})\s+(?P<day>\d{{1,2}})(?:,\s*(?P<year>\d{{4}}))?\s*)?"
@@ -99,6 +99,32 @@ _INLINE_LINK_RESIDUE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
+# Cheap pre-checks (speed only, results unchanged): each pattern above needs
+# one of these substrings, so a line without any skips the regex. Under
+# re.IGNORECASE four non-ASCII letters also match ASCII ones (ſ~s, ı/İ~i,
+# Kelvin K~k) and str.lower() does not map them, so a line holding one of
+# them always takes the regex path.
+_FOLD_TRAPS = re.compile("[\u017f\u0131\u0130\u212a]")
+_SIGNUP_KEYS = (
+    "sign", "newsletter", "inbox", "mail", "privacy", "subscri", "offers, events", "something went wrong",
+    "please try again", "breaking news alerts", "terms of ", "cookie", "download ", "follow us",
+)
+_CONTRIBUTOR_KEYS = ("contributed", "reporting by", "writing by", "editing by", "story", "article")
+_ADVERT_ENDS = ("Advertisement", "ADVERTISEMENT", "advertisement", "below", "story", "continue", "content", "AD")
+_CREDIT_KEYS = ("/", "Photo", "Image", "Picture")
+
+
+def _lacks_all(text: str, keys: tuple[str, ...]) -> bool:
+    """True when no case-insensitive match of any key can be in ``text`` (so a regex needing one cannot match)."""
+    if _FOLD_TRAPS.search(text):
+        return False
+    lowered = text.lower()
+    return not any(key in lowered for key in keys)
+
+
+def _may_credit(body: str) -> bool:
+    return body.rstrip().endswith(")") or any(key in body for key in _CREDIT_KEYS)
+
 
 @dataclass(frozen=True, slots=True)
 class CleanText:
@@ -124,7 +150,18 @@ class CleanText:
         raise ValueError(f"offset {clean_offset} is outside the cleaned text")
 
 
+def plausible_date(iso: str) -> dt.date | None:
+    """An ISO date that exists and could date a news article (1800 to next year), else None."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+    return day if 1800 <= day.year <= dt.date.today().year + 1 else None
+
+
 def _signup_score(line: str) -> int:
+    if _lacks_all(line, _SIGNUP_KEYS):
+        return 0
     return sum(1 for marker in _SIGNUP_MARKERS if marker.search(line))
 
 
@@ -180,13 +217,13 @@ def clean_text(raw: str) -> CleanText:
                 removed.append(piece)
 
         if first_content:
-            match = LEADING_DATE.match(line)
-            if match:
-                published = dt.date.fromisoformat(match.group(1))
-                cut(0, match.end())
+            # A line may stack several date fields ("date 2023-06-19 Published: 2023-06-19").
+            while match := LEADING_DATE.match(line, lo):
+                published = published or plausible_date(match.group(1))
+                cut(lo, match.end())
                 lo = match.end()
         body = line[lo:hi]
-        if _TEMPLATE.search(body) or _signup_score(body) >= 1:
+        if ("{" in body and _TEMPLATE.search(body)) or _signup_score(body) >= 1:
             without = _TEMPLATE.sub(" ", body)
             score = _signup_score(without)
             if (
@@ -201,6 +238,8 @@ def clean_text(raw: str) -> CleanText:
             if match and (match.group("month") or match.group("place")):
                 if match.group("month"):
                     year = int(match.group("year")) if match.group("year") else None
+                    if year is not None and not 1800 <= year <= dt.date.today().year + 1:
+                        year = None
                     dateline = (_month_number(match.group("month")), int(match.group("day")), year)
                 place = (match.group("place") or "").strip(" ,") or None
                 agency = match.group("agency")
@@ -209,17 +248,17 @@ def clean_text(raw: str) -> CleanText:
         # Trailing glued pieces: adverts, link prompts, then photo credits.
         while True:
             body = line[lo:hi]
-            prompt = _LINK_PROMPT.search(body)
+            prompt = _LINK_PROMPT.search(body) if "here" in body.lower() else None
             if prompt:
                 cut(lo + prompt.start(), hi)
                 hi = lo + prompt.start()
                 continue
-            ad = _ADVERT.search(body)
+            ad = _ADVERT.search(body) if body.rstrip().endswith(_ADVERT_ENDS) else None
             if ad and ad.start() > 0 or (ad and ad.start() == 0 and body.strip() in ("Advertisement", "ADVERTISEMENT", "AD")):
                 cut(lo + ad.start(), hi)
                 hi = lo + ad.start()
                 continue
-            credit = _CREDIT.search(body)
+            credit = _CREDIT.search(body) if _may_credit(body) else None
             if credit:
                 if _is_caption_rest(body[: credit.start()]):
                     cut(lo, hi)
@@ -233,7 +272,7 @@ def clean_text(raw: str) -> CleanText:
         stripped = body.strip()
         if not stripped:
             continue
-        if _CONTRIBUTORS.search(stripped) and _words(stripped) <= 30:
+        if _words(stripped) <= 30 and not _lacks_all(stripped, _CONTRIBUTOR_KEYS) and _CONTRIBUTORS.search(stripped):
             cut(lo, hi)
             continue
         if _PROMPT_LINE.match(stripped) and _words(stripped) <= 15 and not re.search(r"[.!?][\"”]?$", stripped):
@@ -250,7 +289,7 @@ def clean_text(raw: str) -> CleanText:
         # is cut out; the sentence around it stays.
         segments = []
         start = lo
-        for match in _INLINE_LINK_RESIDUE.finditer(line, lo, hi):
+        for match in _INLINE_LINK_RESIDUE.finditer(line, lo, hi) if "here" in line else ():
             cut(match.start(), match.end())
             segments.append((start, match.start()))
             start = match.end()

@@ -25,13 +25,22 @@ EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE = 0, 1, 2
 def main() -> None:
     from newsweave.errors import NewsweaveError
 
+    import os
+    import sys
+
     try:
         app()
     except NewsweaveError as exc:
         # Expected failures get one clear line, not a traceback.
-        import sys
-
         print(f"newsweave: {exc}", file=sys.stderr)
+        sys.exit(EXIT_UNUSABLE)
+    except Exception as exc:  # a bug: say so in one line (exit 1 would read as "some inputs skipped")
+        if os.environ.get("NEWSWEAVE_DEBUG"):
+            raise
+        print(
+            f"newsweave: internal error: {type(exc).__name__}: {exc} (set NEWSWEAVE_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         sys.exit(EXIT_UNUSABLE)
 
 

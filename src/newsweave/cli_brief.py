@@ -58,6 +58,8 @@ def brief(
 
     if fmt not in FORMATS:
         _usage(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if out is not None and not out.parent.is_dir():
+        _usage(f"--out {out}: directory {out.parent} does not exist")
     try:
         config = BriefConfig(words=words)
     except ConfigError as exc:

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from newsweave.cli import EXIT_OK, EXIT_UNUSABLE, eval_app
 from newsweave.errors import InputError
+from newsweave.evaluate.contract import contract_violations
 from newsweave.evaluate.gold import GoldScore, score_brief
 
 
@@ -90,6 +91,11 @@ def gold_command(
     except InputError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_UNUSABLE) from err
+    problems = contract_violations(brief)
+    if problems or not isinstance(gold.get("sources", {}), dict):
+        what = f"{brief_path} is not a brief ({problems[0]})" if problems else f"{gold_path} is not a gold annotation"
+        typer.echo(f"error: {what}; give GOLD.json first, then BRIEF.json", err=True)
+        raise typer.Exit(EXIT_UNUSABLE)
     score = score_brief(gold, brief)
     if as_json:
         typer.echo(json.dumps(score.to_dict(), ensure_ascii=False, indent=2))

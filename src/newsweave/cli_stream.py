@@ -12,7 +12,7 @@ import json
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -64,12 +64,21 @@ def ingest(
             console=_err, disable=not progress, transient=False,
         ) as bar:
             task = bar.add_task("ingest", total=len(result.articles))
-            for raw in result.articles:
-                try:
-                    outcome = stream.add(clean_article(raw))
-                except NewsweaveError as exc:
+
+            def cleaned() -> Iterator[Article]:
+                nonlocal failed
+                for raw in result.articles:
+                    try:
+                        yield clean_article(raw)
+                    except NewsweaveError as exc:
+                        failed += 1
+                        _err.print(f"[yellow]skipped[/] {raw.origin or raw.id}: {exc}", highlight=False)
+
+            # One transaction per batch; each outcome arrives after its batch committed.
+            for outcome in stream.add_many(cleaned()):
+                if outcome.status == "failed":
                     failed += 1
-                    _err.print(f"[yellow]skipped[/] {raw.origin or raw.id}: {exc}", highlight=False)
+                    _err.print(f"[yellow]skipped[/] {outcome.article_id}: {outcome.error}", highlight=False)
                     continue
                 counts[outcome.status] += 1
                 # Reported only after the commit: a kill after this line loses nothing.
@@ -194,7 +203,7 @@ def run_cluster_bench(root: Path) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
         stream = StreamIngest(store)
         # An exact repeat is stored once; it belongs to the story of the text it repeats.
-        stored_as = {article.id: stream.add(article).article_id for article in articles}
+        stored_as = {given.id: outcome.article_id for given, outcome in zip(articles, stream.add_many(articles))}
         stream.finish()
         story_of = {m: s.id for s in store.stories() for m in s.article_ids}
         predicted = {given: story_of[stored] for given, stored in stored_as.items() if stored in story_of}

@@ -23,6 +23,7 @@ carries a :class:`JoinReason` that says why.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -30,6 +31,8 @@ import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import islice, repeat
+from operator import itemgetter, mul
 from typing import Sequence
 
 from newsweave.model import Article
@@ -80,6 +83,8 @@ _DF_TERMS = 2_000_000  # document frequencies kept before terms seen once are pr
 _POSTING_SCAN = 32  # most recently active stories read per term
 _CANDIDATES = 24  # stories scored exactly per article
 _SPLIT_SAMPLE = 60  # most members a split examines pairwise
+# Sort key of (term, weight) pairs; sorted(..., reverse=True) keeps ties in order, as a key of -weight does.
+_WEIGHT = itemgetter(1)
 NAME_BOOST = 1.0  # a name printed once weighs as a content word printed once
 FIGURE_BOOST = 1.0  # likewise a figure ("#23 pirat")
 
@@ -274,7 +279,7 @@ class _Story:
             centroid[term] = old + weight
             squared += 2 * old * weight + weight * weight
         if len(centroid) > 2 * _CENTROID_TERMS:
-            self.centroid = dict(sorted(centroid.items(), key=lambda kv: -kv[1])[:_CENTROID_TERMS])
+            self.centroid = dict(sorted(centroid.items(), key=_WEIGHT, reverse=True)[:_CENTROID_TERMS])
             squared = sum(w * w for w in self.centroid.values())
         self.norm = math.sqrt(max(0.0, squared))
         self.names.update(features.names)
@@ -383,6 +388,10 @@ class StoryClusterer:
         changed since the last repair are examined, so a repair costs in
         proportion to recent traffic.
         """
+        with _one_blas_thread():
+            return self._repair()
+
+    def _repair(self) -> list[tuple[str, int, int]]:
         self._since_repair = 0
         moves: list[tuple[str, int, int]] = []
         for story_id in sorted(self._dirty):
@@ -409,8 +418,10 @@ class StoryClusterer:
         return math.log((1 + self._docs) / (1 + self._df.get(term, 0))) + 1.0
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
-        weights = {t: (1.0 + math.log(c)) * self._idf(t) for t, c in features.terms.items()}
-        top = sorted(weights.items(), key=lambda kv: -kv[1])[:_VECTOR_TERMS]
+        # _idf inlined (the same arithmetic): this runs for every term of every article.
+        log, df, docs = math.log, self._df, 1 + self._docs
+        weights = {t: (1.0 + log(c)) * (log(docs / (1 + df.get(t, 0))) + 1.0) for t, c in features.terms.items()}
+        top = sorted(weights.items(), key=_WEIGHT, reverse=True)[:_VECTOR_TERMS]
         norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
         return {t: w / norm for t, w in top}
 
@@ -424,14 +435,12 @@ class StoryClusterer:
         """
         hits: dict[int, float] = {}
         buckets = self._query_buckets(features.published)
-        for term, weight in sorted(vector.items(), key=lambda kv: -kv[1])[: 2 * _INDEX_TERMS]:
+        for term, weight in sorted(vector.items(), key=_WEIGHT, reverse=True)[: 2 * _INDEX_TERMS]:
             for bucket in buckets:
                 posting = self._index.get((term, bucket))
                 if not posting:
                     continue
-                for scanned, story_id in enumerate(reversed(posting)):
-                    if scanned >= _POSTING_SCAN:
-                        break
+                for story_id in islice(reversed(posting), _POSTING_SCAN):
                     hits[story_id] = hits.get(story_id, 0.0) + weight
         chosen: list[int] = []
         for story_id in sorted(hits, key=lambda sid: (-hits[sid], sid)):
@@ -468,8 +477,9 @@ class StoryClusterer:
 
     def _score(self, vector: dict[str, float], story: _Story) -> float:
         """Mean cosine similarity of the article with the story's members."""
-        centroid = story.centroid
-        return sum(w * centroid[t] for t, w in vector.items() if t in centroid) / len(story.members)
+        # All in C: a missing term adds 0.0, which leaves the sum exactly as skipping it would.
+        products = map(mul, vector.values(), map(story.centroid.get, vector, repeat(0.0)))
+        return sum(products) / len(story.members)
 
     def _explain(self, vector: dict[str, float], features: ArticleFeatures, story: _Story) -> JoinReason:
         """Why the article fits the story: similarity, shared names, top shared terms."""
@@ -517,7 +527,7 @@ class StoryClusterer:
         bucket = self._bucket(published)
         if published is not None and (self._latest is None or published > self._latest):
             self._latest = published
-        for term, _ in sorted(vector.items(), key=lambda kv: -kv[1])[:_INDEX_TERMS]:
+        for term, _ in sorted(vector.items(), key=_WEIGHT, reverse=True)[:_INDEX_TERMS]:
             posting = self._index.setdefault((term, bucket), {})
             posting.pop(story_id, None)
             posting[story_id] = None
@@ -625,6 +635,17 @@ class StoryClusterer:
         story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
 
 
+def _one_blas_thread() -> "contextlib.AbstractContextManager[object]":
+    """BLAS limited to one thread: the many small eigenproblems of a repair run
+    several times faster without thread hand-offs (and the stream's other core
+    is busy preparing articles)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _follow_halves(
     members: list[str], left: list[str], right: list[str], vectors: "_PackedVectors"
 ) -> tuple[list[str], list[str]]:
@@ -649,7 +670,7 @@ def _follow_halves(
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    return sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))  # as in _score
 
 
 def _spectral_halves(sims: "np.ndarray") -> "np.ndarray":
@@ -669,15 +690,15 @@ def _spectral_halves(sims: "np.ndarray") -> "np.ndarray":
 def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], float, float, float] | None:
     """Two groups by a normalised cut; their cohesions and mutual similarity."""
     import numpy as np
-    from scipy.sparse import csr_matrix
 
     n = len(vectors)
     columns: dict[str, int] = {}
-    indices = [columns.setdefault(term, len(columns)) for vector in vectors for term in vector]
-    values = [weight for vector in vectors for weight in vector.values()]
-    pointers = np.cumsum([0] + [len(vector) for vector in vectors])
-    matrix = csr_matrix((values, indices, pointers), shape=(n, len(columns)))
-    sims = (matrix @ matrix.T).toarray()
+    # Dense: at most a few dozen rows of at most _VECTOR_TERMS terms each.
+    matrix = np.zeros((n, sum(len(vector) for vector in vectors)))
+    for row, vector in enumerate(vectors):
+        matrix[row, [columns.setdefault(term, len(columns)) for term in vector]] = list(vector.values())
+    matrix = matrix[:, : len(columns)]
+    sims = matrix @ matrix.T
     np.fill_diagonal(sims, 1.0)
     labels = _spectral_halves(sims)
     left = [i for i in range(n) if labels[i] == labels[0]]

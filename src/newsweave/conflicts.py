@@ -19,6 +19,17 @@ values a source prints side by side ("six months ... and six years").
 Precision matters more than recall: every test errs towards "not the same
 thing".
 
+Dates compare apart from measures, more strictly: two sources date the same
+happening (the same head word, past light verbs: "his term ends", "the
+primary is held") of the same named subject, each as the only date of its
+sentence (or both ends of one printed span, start with start and end with
+end), both as done or both as still to come ("hosted in 2007" is not "will
+host this year"), never an indefinite one ("a quake struck"), and a relative
+date only where the publication date is known, not guessed. A coarser date
+that contains the finer ("May" and "May 15"; "2023" and "June 2023") agrees;
+one a hedge reconciles ("mid-May" and "May 15"; "about 1966" and 1967) makes
+a soft conflict.
+
 Values that a hedge or rounding reconciles ("five years" and "nearly five
 years"; "$43,000" and "$43,350"; "more than a week" and "12 days") make a
 *soft* conflict. Two narrower checks complete the picture: one town named
@@ -29,6 +40,7 @@ body they speak for are one attribution, not two).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
@@ -40,7 +52,7 @@ from newsweave.model import Conflict, ConflictValue, Fact, Quote, Span
 if TYPE_CHECKING:
     from newsweave.nlp import ParsedArticle
 
-__all__ = ["compatible", "find_conflicts", "same_subject", "value_interval"]
+__all__ = ["compatible", "date_interval", "dates_agree", "find_conflicts", "same_subject", "value_interval"]
 
 # Kinds of fact whose values can disagree (clock times and calendar years are
 # left out: "4:30 p.m. local time" and "4:30 a.m. ET" are one moment).
@@ -465,6 +477,328 @@ def _conflict_of(
     return Conflict(about=_about(group, lexicon), values=tuple(values), kind="value", soft=not hard)
 
 
+# --- dates: when a happening happened ----------------------------------------------------
+
+# Verbs that only carry a date ("the primary is/will be held on April 30"): the
+# happening is their subject or object, the next word of the fact's terms.
+_LIGHT_HEADS = frozenset({"be", "hold", "take", "set", "schedule", "slate", "plan", "expect", "have", "do",
+                          "come", "place", "occur", "happen", "in", "on", "from", "to", "since", "until"})
+# Heads that date the report, not the happening ("said on Monday"), or are too vague to be one happening.
+_REPORT_HEADS = frozenset({"say", "tell", "add", "note", "write", "report", "state", "accord", "announce",
+                           "reveal", "confirm", "claim", "show", "find", "know", "see", "year", "month",
+                           "day", "time", "date", "week"})
+# Verbs of a phase ("his term ends in 2019"): the same phase of the same thing, so a shared noun must say of what.
+_PHASE_HEADS = frozenset({"begin", "start", "end", "expire", "finish", "close", "open", "launch", "conclude"})
+_DATE_UNITS = frozenset({"date", "month", "year"})
+_START_QUALIFIERS = frozenset({"from", "since"})
+_END_QUALIFIERS = frozenset({"to", "until", "till", "through"})
+_PART_QUALIFIERS = frozenset({"early", "mid", "late"})
+_APPROX_DATE = frozenset({"about", "around", "approximately", "roughly", "circa", "c."})
+# Same-happening threshold for dates: higher than for measures, because a story
+# dates many happenings of one person ("elected in 2010", "re-elected in 2014").
+DATE_SUBJECT_MIN = 0.35
+_TERM_NOISE = re.compile(r"(?:19|20)\d\d|early|mid|late|earlier|later|last|this|month|year|gov\.|sen\.|rep\.")
+
+
+def _role(fact: Fact) -> str | None:
+    """Which end of a span of time the date is ("from 1966": start), "" for a point; None for a bound ("by 2019")."""
+    q = fact.qualifier
+    if q is None or q in _PART_QUALIFIERS or q in _APPROX_DATE:
+        return ""
+    if q in _START_QUALIFIERS:
+        return "start"
+    if q in _END_QUALIFIERS:
+        return "end"
+    return None  # "by", "before", "after", "as of": a bound, true of many dates
+
+
+def date_interval(fact: Fact) -> tuple[dt.date, dt.date]:
+    """First and last day a date fact allows at its printed granularity ("May 2023": May 1-31)."""
+    assert fact.value is not None
+    if fact.unit == "year":
+        year = int(fact.value)
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    first = dt.date.fromordinal(int(fact.value))
+    if fact.unit == "month":
+        following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        return first, following - dt.timedelta(days=1)
+    return first, first
+
+
+def _narrowed(fact: Fact) -> tuple[dt.date, dt.date]:
+    """The interval a part-of qualifier narrows to ("mid-May": 11-20 May), widened by "about" (a unit either side)."""
+    first, last = date_interval(fact)
+    span = (last - first).days + 1
+    if fact.qualifier in _PART_QUALIFIERS and span > 1:
+        third = span // 3
+        index = ("early", "mid", "late").index(fact.qualifier)
+        first = first + dt.timedelta(days=third * index)
+        last = first + dt.timedelta(days=third - 1) if index < 2 else last
+    if fact.qualifier in _APPROX_DATE:
+        first, last = first - dt.timedelta(days=span), last + dt.timedelta(days=span)
+    return first, last
+
+
+def _overlap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def dates_agree(a: Fact, b: Fact) -> str:
+    """ "same" when the dates can be one (one coarser and containing the other), "soft" when a hedge
+    reconciles them ("mid-May" and "May 15"; "about 1966" and 1967), "hard" when they cannot be one."""
+    hedged = a.qualifier in _PART_QUALIFIERS | _APPROX_DATE or b.qualifier in _PART_QUALIFIERS | _APPROX_DATE
+    plain = _overlap(date_interval(a), date_interval(b))
+    if plain and not hedged:
+        return "same"
+    if plain or _overlap(_narrowed(a), _narrowed(b)):
+        # A hedge that only repeats the same date ("mid-May" and "mid-May 2023") reconciles nothing.
+        return "same" if (a.value, a.unit, a.qualifier) == (b.value, b.unit, b.qualifier) else "soft"
+    return "hard"
+
+
+# Verbs of holding a post over a span of years.
+_TENURE_HEADS = frozenset({"serve", "hold", "lead", "head", "govern", "chair", "rule", "reign", "occupy", "represent"})
+# Verbs of leaving a post: "quit", "left", "resigned" date one departure.
+_DEPARTURE_HEADS = frozenset({"leave", "quit", "resign", "depart", "exit", "retire"})
+_INDEFINITE = re.compile(r"^(?:a|an|another|one)\b", re.I)
+
+
+def _happening(fact: Fact) -> str | None:
+    """The word naming what the date dates: the head, or past a light verb its noun ("the primary is held").
+
+    None for "a quake struck": an indefinite subject is one of many such
+    happenings, and two of them dated apart are two happenings.
+    """
+    if _INDEFINITE.match(fact.about):
+        return None
+    if _role(fact) in ("start", "end") and fact.about_terms and fact.about_terms[0] in _TENURE_HEADS:
+        return "tenure"  # "served from 1967 to 1979" and "held the seat from 1966 to 1978": one tenure
+    for term in fact.about_terms[:3]:
+        if term in _LIGHT_HEADS:
+            continue
+        if term in _REPORT_HEADS or _TERM_NOISE.fullmatch(term):
+            return None
+        return "departure" if term in _DEPARTURE_HEADS else term
+    return None
+
+
+def _date_terms(fact: Fact) -> set[str]:
+    return {t for t in fact.about_terms if not _TERM_NOISE.fullmatch(t)}
+
+
+def _same_happening(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
+    """Similarity of what two dates date; 0 unless the same happening of the same named subject."""
+    if a.span.source == b.span.source or _role(a) != _role(b) or _role(a) is None:
+        return 0.0
+    head = _happening(a)
+    if head is None or head != _happening(b):
+        return 0.0
+    ta, tb = _date_terms(a), _date_terms(b)
+    names = set(lexicon.full_names)
+    if not ta & tb & names:
+        return 0.0  # the same named person, body or place must be in both
+    if head in _PHASE_HEADS and not (ta & tb) - names - {head}:
+        return 0.0  # "ends" of what: the same term, session or contract
+    if _clash(ta, tb, lexicon.person_words, lexicon.person_names):
+        return 0.0  # each names a person the other does not: two people's happenings
+    w = lexicon.weight
+    shared = ta & tb
+    num = sum(w.get(t, 0.0) for t in shared)
+    wa, wb = sum(w.get(t, 0.0) for t in ta), sum(w.get(t, 0.0) for t in tb)
+    if not wa or not wb:
+        return 0.0
+    return math.sqrt((num / math.sqrt(wa * wb)) * (num / min(wa, wb)))
+
+
+def _dated_alone(facts: Sequence[Fact]) -> list[Fact]:
+    """Dates that are the only date of their sentence, or the two ends of one printed span.
+
+    In "elected in 2010 and re-elected in 2014" the parse may give either year
+    to either verb; a date that shares its sentence with another is left out.
+    """
+    by_sentence: dict[Span, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_sentence[fact.sentence].append(fact)
+    out = []
+    for members in by_sentence.values():
+        roles = [_role(f) for f in members]
+        happenings = [_happening(f) for f in members]
+        if (
+            len(members) == 1
+            or (len(members) == 2 and roles == ["start", "end"])
+            or (None not in happenings and len(set(happenings)) == len(members))
+        ):
+            # Two dates of one sentence are kept when each dates its own happening
+            # ("joined in 2009 and quit earlier this month").
+            out.extend(members)
+    return out
+
+
+_FUTURE_AUX = frozenset({"will", "wo", "'ll", "shall", "going", "would"})  # "would": a plan in reported speech
+_SCHEDULE_VERBS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "poise"})
+_PRINTED_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _future(fact: Fact, docs: Mapping[str, object]) -> bool:
+    """The date is of something still to come ("will host the Oscars this year", "is scheduled for May").
+
+    A plan and a past happening are two happenings ("hosted in 2007" and
+    "will be hosting this year"), so dates compare only within one of them.
+    """
+    doc = docs.get(fact.span.source)
+    if doc is None:
+        return False
+    span = doc.char_span(fact.span.start, fact.span.end, alignment_mode="expand")  # type: ignore[attr-defined]
+    if span is None or len(span) == 0:
+        return False
+    token = span.root
+    for _ in range(6):
+        if token.pos_ in ("VERB", "AUX"):
+            if token.lemma_.lower() in _SCHEDULE_VERBS or any(
+                c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in token.children
+            ):
+                return True
+            if token.dep_ not in ("xcomp", "conj", "pcomp"):
+                return False
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return False
+
+
+def _anchored_well(fact: Fact, published: Mapping[str, tuple[object, bool]]) -> bool:
+    """A date with no printed year was resolved against the publication date, which must then be known, not guessed."""
+    if _PRINTED_YEAR.search(fact.text):
+        return True
+    date, inferred = published.get(fact.span.source, (None, True))
+    return date is not None and not inferred
+
+
+def _date_conflicts(facts: Sequence[Fact], parsed: Sequence["ParsedArticle"]) -> list[Conflict]:
+    """The same happening of the same subject dated incompatibly by different sources."""
+    published = {p.id: (p.article.published, p.article.published_inferred) for p in parsed}
+    docs = {p.id: p.doc for p in parsed}
+    dated = _dated_alone([f for f in facts if f.kind in ("date", "year") and f.unit in _DATE_UNITS and f.value is not None])
+    candidates = [
+        f for f in dated if _role(f) is not None and _happening(f) is not None and _anchored_well(f, published)
+    ]
+    future = {f: _future(f, docs) for f in candidates}
+    texts = _texts(parsed)
+    lexicon = _proper_names_only(_lexicon(candidates, parsed), texts)
+    groups: list[list[Fact]] = []
+    for fact in candidates:
+        best, best_score = None, 0.0
+        for group in groups:
+            scores = [
+                _same_happening(fact, f, lexicon) if future[f] == future[fact] else 0.0
+                for f in group if f.span.source != fact.span.source
+            ]
+            if any(f.span.source == fact.span.source and f.sentence != fact.sentence for f in group):
+                scores.append(0.0) if not _same_date(fact, group) else None
+            if not scores or min(scores) < DATE_SUBJECT_MIN:
+                continue
+            if sum(scores) / len(scores) > best_score:
+                best, best_score = group, sum(scores) / len(scores)
+        if best is not None:
+            best.append(fact)
+        else:
+            groups.append([fact])
+    out = []
+    for group in groups:
+        conflict = _date_conflict_of(group, texts, lexicon)
+        if conflict is not None:
+            out.append(conflict)
+    return _merge_ranges(out)
+
+
+def _proper_names_only(lexicon: _Lexicon, texts: Mapping[str, str]) -> _Lexicon:
+    """The lexicon without person-name words the story also prints in lower case ("seat" of a headline
+    "Fill Kerry's Seat" that the tagger took for a person): such words name no one, so they clash with no one."""
+    common = {w for text in texts.values() for w in re.findall(r"\b[a-z][a-z'’-]+\b", text)}
+    return _Lexicon(
+        lexicon.weight,
+        frozenset(lexicon.person_words - common),
+        lexicon.full_names,
+        {k: v for k, v in lexicon.person_names.items() if k not in common},
+    )
+
+
+def _same_date(fact: Fact, group: Sequence[Fact]) -> bool:
+    return all(dates_agree(fact, f) == "same" for f in group if f.span.source == fact.span.source)
+
+
+def _date_conflict_of(group: Sequence[Fact], texts: Mapping[str, str], lexicon: _Lexicon) -> Conflict | None:
+    verdicts = [
+        dates_agree(a, b) for i, a in enumerate(group) for b in group[i + 1:] if a.span.source != b.span.source
+    ]
+    if "hard" not in verdicts and "soft" not in verdicts:
+        return None
+    # A source that prints both dates itself (two accounts, one updated) is no disagreement between sources.
+    classes: dict[tuple[float, str | None, str | None], list[Fact]] = defaultdict(list)
+    for fact in group:
+        classes[(fact.value or 0.0, fact.unit, fact.qualifier)].append(fact)
+    if len(classes) < 2:
+        return None
+    years = {date_interval(f)[0].year for f in group}
+    values = []
+    for key in sorted(classes, key=lambda k: date_interval(classes[k][0])[0]):
+        members = classes[key]
+        first = members[0]
+        text = texts[first.span.source]
+        spans = tuple(_range_span(f, texts[f.span.source]) for f in members)
+        # The scorer compares numbers: a year when the years differ, else the day's ordinal.
+        value, unit = (float(date_interval(first)[0].year), "year") if len(years) > 1 else (first.value, "date")
+        values.append(
+            ConflictValue(
+                text=text[spans[0].start:spans[0].end], value=value, unit=unit,
+                sources=tuple(dict.fromkeys(f.span.source for f in members)),
+                evidence=text[first.sentence.start:first.sentence.end], spans=spans, qualifier=first.qualifier,
+            )
+        )
+    if len({v.sources for v in values}) < 2:
+        return None
+    return Conflict(about=f"when: {_date_about(group)}", values=tuple(values), kind="value", soft="hard" not in verdicts)
+
+
+def _date_about(group: Sequence[Fact]) -> str:
+    """The fullest short phrase of the group, without the dates themselves ("Edward Brooke held the seat")."""
+    def cleaned(fact: Fact) -> str:
+        text = re.sub(r"\s*\b(?:from|to|until|through|in|on|since)?\s*\b(?:19|20)\d\d\b", "", fact.about)
+        return re.sub(r"\s+", " ", text).strip(" ,;") or (_happening(fact) or "it")
+
+    phrases = [cleaned(f) for f in group]
+    return max(phrases, key=lambda p: (len(p) <= 100, min(len(p.split()), 12)))
+
+
+_RANGE_AROUND = re.compile(
+    r"(?:from\s+|between\s+)?(?:19|20)\d\d\s*(?:-|–|—|to|until|through|and)\s*(?:(?:19|20)\d\d|\d\d)\b", re.I
+)
+
+
+def _range_span(fact: Fact, text: str) -> Span:
+    """A range end's span widened to the whole printed range ("from 1966 to 1978")."""
+    if _role(fact) not in ("start", "end"):
+        return fact.span
+    lo = max(fact.sentence.start, fact.span.start - 20)
+    for m in _RANGE_AROUND.finditer(text, lo, min(fact.sentence.end, fact.span.end + 20)):
+        if m.start() <= fact.span.start and fact.span.end <= m.end():
+            return Span(fact.span.source, m.start(), m.end())
+    return fact.span
+
+
+def _merge_ranges(conflicts: Sequence[Conflict]) -> list[Conflict]:
+    """One conflict per pair of printed ranges: "1966 to 1978" vs "1967 to 1979" disagree once, not twice."""
+    out: list[Conflict] = []
+    seen: set[frozenset[Span]] = set()
+    for conflict in conflicts:
+        key = frozenset(s for v in conflict.values for s in v.spans)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(conflict)
+    return out
+
+
 # --- confusable place names ---------------------------------------------------------------
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
@@ -677,6 +1011,7 @@ def find_conflicts(
         conflict = _conflict_of(group, texts, by_sentence, printed, lexicon)
         if conflict is not None and (include_soft or not conflict.soft):
             conflicts.append(conflict)
+    conflicts.extend(c for c in _date_conflicts(facts, parsed) if include_soft or not c.soft)
     conflicts.extend(_place_conflicts(parsed))
     conflicts.sort(key=lambda c: c.soft)
     return tuple(conflicts) + tuple(_attribution_conflicts(quotes, lexicon))

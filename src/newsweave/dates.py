@@ -52,8 +52,12 @@ def _dates_in_text(text: str) -> list[dt.date]:
 
 
 def _year_mentioned(articles: Sequence[Article]) -> int | None:
-    years = Counter(int(y) for a in articles for y in re.findall(r"\b((?:19|20)\d\d)\b", a.text))
-    return max(years) if years else None
+    """The year the texts name most often, ignoring the future ("net zero by 2050")."""
+    this_year = dt.date.today().year
+    years = Counter(
+        int(y) for a in articles for y in re.findall(r"\b((?:19|20)\d\d)\b", a.text) if int(y) <= this_year
+    )
+    return max(years, key=lambda y: (years[y], y)) if years else None
 
 
 def assign_dates(articles: Sequence[Article]) -> tuple[list[Article], dt.date | None]:

@@ -22,6 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+try:  # datasketch's own mixing step, to apply the permutations to a whole array at once
+    from datasketch.minhash import _fmix
+except ImportError:  # pragma: no cover - an older or newer datasketch: use its public path
+    _fmix = None
+
 __all__ = [
     "DedupConfig",
     "DuplicateMatch",
@@ -35,6 +40,10 @@ __all__ = [
 
 _TOKEN = re.compile(r"\w+")
 _SCHEME = "affine32"  # datasketch's permutation scheme, named so stored signatures stay comparable
+_SCHEME_BITS = 32
+# word -> CRC-32, a cache: words repeat across a stream far more than they are new.
+_WORD_HASHES: dict[str, int] = {}
+_WORD_CACHE = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +91,7 @@ def shingle_hashes(text: str, size: int = 5) -> list[int]:
     words = _TOKEN.findall(text.lower())
     if not words:
         return []
-    hashes = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    hashes = np.array(_word_hashes(words), dtype=np.uint64)
     if len(words) < size:
         return [zlib.crc32(" ".join(words).encode("utf-8"))]
     count = len(words) - size + 1
@@ -90,6 +99,29 @@ def shingle_hashes(text: str, size: int = 5) -> list[int]:
     for offset in range(size):
         combined = (combined * np.uint64(1_000_003) + hashes[offset : offset + count]) & np.uint64(0xFFFFFFFF)
     return np.unique(combined).tolist()
+
+
+def _word_hashes(words: list[str]) -> list[int]:
+    """CRC-32 of each word, through a bounded cache (cleared when full)."""
+    cache = _WORD_HASHES
+    try:
+        return list(map(cache.__getitem__, words))
+    except KeyError:
+        if len(cache) > _WORD_CACHE:
+            cache.clear()
+        for word in set(words).difference(cache):
+            cache[word] = zlib.crc32(word.encode("utf-8"))
+        return list(map(cache.__getitem__, words))
+
+
+def _update(minhash: MinHash, grams: list[int]) -> None:
+    """``minhash.update_batch(grams)`` for prehashed values, vectorised (same hash values)."""
+    if _fmix is None or minhash.scheme != _SCHEME:
+        minhash.update_batch(grams)
+        return
+    a, b = minhash.permutations
+    hv = _fmix(np.array(grams, dtype=np.uint32).reshape(-1, 1), _SCHEME_BITS)
+    minhash.hashvalues = np.minimum(minhash.hashvalues, (hv * a + b).min(axis=0))
 
 
 def _prehashed(value: int) -> int:
@@ -102,7 +134,7 @@ def signature(text: str, config: DedupConfig = DedupConfig()) -> MinHash:
     minhash = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_prehashed, scheme=_SCHEME)
     grams = shingle_hashes(text[: config.max_chars], config.shingle_words)
     if grams:
-        minhash.update_batch(grams)
+        _update(minhash, grams)
     return minhash
 
 
@@ -122,7 +154,7 @@ class NearDuplicateIndex:
         minhash = self._template.copy()
         grams = shingle_hashes(text[: self.config.max_chars], self.config.shingle_words)
         if grams:
-            minhash.update_batch(grams)
+            _update(minhash, grams)
         return minhash
 
     def add(self, article_id: str, text: str, minhash: MinHash | None = None, group_id: str | None = None) -> DuplicateMatch:
@@ -164,4 +196,17 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 def from_bytes(data: bytes, config: DedupConfig = DedupConfig()) -> MinHash:
     values = np.frombuffer(data, dtype=np.uint64)
-    return MinHash(num_perm=len(values), seed=config.seed, hashfunc=_prehashed, hashvalues=values, scheme=_SCHEME)
+    return MinHash(
+        seed=config.seed, hashfunc=_prehashed, hashvalues=values, permutations=_permutations(len(values), config.seed), scheme=_SCHEME
+    )
+
+
+_PERMUTATIONS: dict[tuple[int, int], object] = {}
+
+
+def _permutations(num_perm: int, seed: int) -> object:
+    """datasketch's permutations for a size and seed, drawn once (drawing them costs more than a signature)."""
+    key = (num_perm, seed)
+    if key not in _PERMUTATIONS:
+        _PERMUTATIONS[key] = MinHash(num_perm=num_perm, seed=seed, hashfunc=_prehashed, scheme=_SCHEME).permutations
+    return _PERMUTATIONS[key]

@@ -16,8 +16,15 @@ hours after midnight (unit ``clock``); a hyphenated measure counts its noun
 ("48-page" is 48 with unit ``page``).
 
 Kinds: ``duration``, ``count``, ``money``, ``percent``, ``age``, ``distance``,
-``time`` (clock), ``year`` (a calendar year) and ``date`` (a printed day and
-month, value None). Labels are not counts: "the two sides", "24 Independent
+``time`` (clock), and for when something happened, at the granularity
+printed: ``year`` (unit ``year``, value the year: "in 2019", "last year") and
+``date`` (unit ``month``, value the ordinal of its first day: "in mid-May",
+"earlier this month"; or unit ``date``, value the day's ordinal: "April 30"). Relative words
+resolve against the article's publication date; a day and month that cannot
+(no year, no publication date) keep value None. The ends of a printed span of
+years ("from 1966 to 1978", "1967-79") carry the qualifiers "from" and "to";
+a year that names a thing ("the 2012 election", "the 2008-09 season") the
+qualifier "label". Labels are not counts: "the two sides", "24 Independent
 Street", "August 9", "G20" are dropped or typed as what they are. An age
 belongs to the person it is printed with ("Elizabeth Lauten, 31,",
 "23-year-old Laci Peterson").
@@ -383,6 +390,10 @@ def _year_ranges(text: str) -> list[_When]:
         sep = m["sep"].lower()
         if sep == "and" and not (m["cue"] or "").lower().startswith("between"):
             continue  # "in 1966 and 1978": two years, not a span
+        if re.match(r"\s+(?!to\b|and\b|in\b|at\b|for\b|when\b|with\b|as\b|on\b)[a-z]", text[m.end():m.end() + 12]):
+            # "the 2008-09 season", "the 2019-20 budget": the name of one thing, not a span of time.
+            out.append(_When(m.start("a"), m.end("b"), float(int(m["a"])), "year", "label"))
+            continue
         first = int(m["a"])
         last = int(m["b"]) if len(m["b"]) == 4 else first // 100 * 100 + int(m["b"])
         if not first < last <= first + 60:
@@ -435,10 +446,15 @@ def date_values(text: str, anchor: _dt.date | None) -> list[_When]:
             lead = len(expr.text) - len(expr.text.lstrip())  # " last year" printed after a space
         add(_qualified(text, _When(when.start + lead, when.end, when.value, when.unit)))
     for m in _YEAR.finditer(text):
+        if _YEAR_LABEL.search(text[max(0, m.start() - 8):m.start()]) and re.match(r"\s+[a-z]{3,}", text[m.end():m.end() + 12]):
+            # "the 2012 election", "Obama's 2009 stimulus": the year names which one, it dates nothing.
+            add(_When(m.start(), m.end(), float(m.group()), "year", "label"))
+            continue
         add(_qualified(text, _When(m.start(), m.end(), float(m.group()), "year")))
     return sorted(found, key=lambda w: w.start)
 
 
+_YEAR_LABEL = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|this|that)|['’]s)\s+$", re.I)
 _WEEKDAY_OR_DAY = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|overnight|night|morning"
     r"|afternoon|evening)\b",
@@ -680,7 +696,7 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
     values = [v for v in values if _worth_keeping(v, text)]
     roots = {v: _value_root(doc, v.start, v.end) for v in values} if doc is not None else {}
     for value in values:
-        when = whens.get((value.start, value.end)) if value.kind == "date" else None
+        when = whens.get((value.start, value.end)) if value.kind in ("date", "year") else None
         if when is not None:
             qualifier, start = when.qualifier, (when.printed_start if when.printed_start >= 0 else when.start)
         else:
@@ -729,7 +745,7 @@ def _range_ends_share_subject(facts: Sequence[Fact]) -> list[Fact]:
     for i in range(1, len(out)):
         start, end = out[i - 1], out[i]
         if (
-            start.kind == end.kind == "date" and start.qualifier == "from" and end.qualifier == "to"
+            start.kind == end.kind == "year" and start.qualifier == "from" and end.qualifier == "to"
             and start.sentence == end.sentence and 0 <= end.span.start - start.span.end <= 12
         ):
             out[i] = Fact(end.kind, end.text, end.value, end.unit, end.qualifier, start.about, end.span,
@@ -754,7 +770,7 @@ def _with_dates(values: Sequence[_Value], whens: Sequence[_When]) -> list[_Value
     """
     kept = [v for v in values if v.kind not in ("year", "date", "count")]
     dates = [
-        _Value("date", w.start, w.end, w.value, w.unit) for w in whens
+        _Value("year" if w.unit == "year" else "date", w.start, w.end, w.value, w.unit) for w in whens
         if all(w.end <= v.start or w.start >= v.end for v in kept)
     ]
 
@@ -762,7 +778,6 @@ def _with_dates(values: Sequence[_Value], whens: Sequence[_When]) -> list[_Value
         return all(v.end <= d.start or v.start >= d.end for d in dates)
 
     rest = [v for v in values if v.kind in ("year", "date", "count") and free(v)]
-    rest = [_Value("date", v.start, v.end, v.value, v.unit) if v.kind == "year" else v for v in rest]
     return sorted(kept + dates + rest, key=lambda v: v.start)
 
 
@@ -838,10 +853,22 @@ def _context(
     in_phrase = root.dep_ == "pobj" and root.head.dep_ == "prep"
     if in_phrase:
         value_tokens = value_tokens | {root.head.i}  # "in" of "in five years" is part of the value
+    if value.kind in ("date", "year"):
+        subject = _Subject(subject.head, subject.scope + _shared_subject(subject.head, value_tokens))
     about, terms = _about(subject, value_tokens, doc, sentences, alone=alone)
     # Where a prepositional phrase attaches is what the small parser gets wrong most.
     window = _left_window(doc, value.start, sentences) if in_phrase else ()
     return about, tuple(dict.fromkeys(terms + tuple(w for w in window if w not in _TITLES)))
+
+
+def _shared_subject(verb: "Token", skip: set[int]) -> tuple["Token", ...]:
+    """For a conjoined verb without its own subject ("Cowan joined ... and quit earlier this month"):
+    the subject it shares with the verb before it, who did what the date dates."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ != "conj" or any(c.dep_ in _SUBJECT_DEPS for c in verb.children):
+        return ()
+    first = verb.head
+    subjects = [c for c in first.children if c.dep_ in _SUBJECT_DEPS]
+    return tuple(t for s in subjects for t in _subtree_without(s, skip))
 
 
 def _text_of(doc: "Doc", value: _Value) -> str:

@@ -90,6 +90,7 @@ def parse_articles(articles: Sequence[Article], nlp: "Language | None" = None, b
 def parsed_from_doc(article: Article, doc: "Doc") -> ParsedArticle:
     sentences: list[Sentence] = []
     terms: list[tuple[str, ...]] = []
+    full = doc.text  # spaCy rebuilds doc.text from its tokens on every access
     for sent in doc.sents:
         text = sent.text
         stripped = text.strip()
@@ -97,10 +98,10 @@ def parsed_from_doc(article: Article, doc: "Doc") -> ParsedArticle:
             continue
         start = sent.start_char + (len(text) - len(text.lstrip()))
         end = start + len(stripped)
-        if sentences and (not any(ch.isalnum() for ch in stripped) or _continues(sentences[-1], stripped, doc.text)):
+        if sentences and (not any(ch.isalnum() for ch in stripped) or _continues(sentences[-1], stripped, full)):
             # A stray closing quote or a lower-case tail belongs to the sentence before.
             last = sentences[-1]
-            sentences[-1] = Sentence(article.id, last.index, last.start, end, doc.text[last.start : end])
+            sentences[-1] = Sentence(article.id, last.index, last.start, end, full[last.start : end])
             terms[-1] = terms[-1] + content_terms(sent)
             continue
         sentences.append(Sentence(article.id, len(sentences), start, end, stripped))

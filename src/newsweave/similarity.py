@@ -21,9 +21,14 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+from scipy import sparse
 
 from newsweave.model import Sentence
 from newsweave.nlp import ParsedArticle
+
+
+# Stems of verbs of saying, left out of sentence terms.
+REPORTING_TERMS = frozenset({"say", "said", "tell", "told", "add", "accord", "quot", "remark"})
 
 
 @dataclass(frozen=True)
@@ -50,17 +55,24 @@ class SentenceIndex:  # not slotted: cached_property needs __dict__
         """Cosine and containment blended (computed once, then kept)."""
         return _blend(self.cosine, self.containment)
 
+    @functools.cached_property
+    def _source_positions(self) -> dict[str, np.ndarray]:
+        positions: dict[str, list[int]] = {}
+        for k, source in enumerate(self.sources):
+            positions.setdefault(source, []).append(k)
+        return {source: np.array(ks) for source, ks in positions.items()}
+
     def best_match_per_source(self, i: int, threshold: float) -> dict[str, tuple[int, float]]:
         """For sentence ``i``: in each other source, its most similar sentence above ``threshold``."""
         out: dict[str, tuple[int, float]] = {}
         row = self.blended[i]
         own = self.sources[i]
-        for j, score in enumerate(row):
-            if self.sources[j] == own or score < threshold:
+        for source, positions in self._source_positions.items():
+            if source == own:
                 continue
-            best = out.get(self.sources[j])
-            if best is None or score > best[1]:
-                out[self.sources[j]] = (j, float(score))
+            j = int(positions[int(np.argmax(row[positions]))])
+            if row[j] >= threshold:
+                out[source] = (j, float(row[j]))
         return out
 
 
@@ -76,6 +88,9 @@ def build_index(parsed: Sequence[ParsedArticle]) -> SentenceIndex:
     term_lists: list[tuple[str, ...]] = []
     for article in parsed:
         for sentence, terms in zip(article.sentences, article.terms):
+            # Reporting verbs say who spoke, not what: two different quotes
+            # "..., Mr Xi said." must not match on {xi, say}.
+            terms = tuple(t for t in terms if t not in REPORTING_TERMS)
             sentences.append(sentence)
             term_lists.append(terms)
             term_sets.append(frozenset(terms))
@@ -85,21 +100,27 @@ def build_index(parsed: Sequence[ParsedArticle]) -> SentenceIndex:
         df.update(terms)
     idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
     vocab = {t: k for k, t in enumerate(sorted(idf))}
-    matrix = np.zeros((n, len(vocab)), dtype=np.float64)
+    # Sparse sentence-by-term matrices, float32: a 200-article story has
+    # thousands of sentences and a dense float64 layout ran to gigabytes.
+    rows, cols, weights = [], [], []
     for row, terms in enumerate(term_lists):
         for term, count in Counter(terms).items():
-            matrix[row, vocab[term]] = (1.0 + math.log(count)) * idf[term]
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    unit = matrix / np.where(norms == 0, 1.0, norms)
-    cosine = unit @ unit.T
-    presence = (matrix > 0).astype(np.float64)
-    idf_vec = np.array([idf[t] for t in sorted(idf)]) if vocab else np.zeros(0)
-    weighted = presence * idf_vec
-    shared = weighted @ presence.T  # shared[i, j] = idf mass of terms in both
-    mass = weighted.sum(axis=1)
+            rows.append(row)
+            cols.append(vocab[term])
+            weights.append((1.0 + math.log(count)) * idf[term])
+    shape = (n, len(vocab))
+    matrix = sparse.csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=shape)
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    unit = sparse.diags(1.0 / np.where(norms == 0, 1.0, norms)).astype(np.float32) @ matrix
+    cosine = np.asarray((unit @ unit.T).todense(), dtype=np.float32)
+    presence = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
+    idf_vec = np.array([idf[t] for t in sorted(idf)], dtype=np.float32)
+    weighted = presence @ sparse.diags(idf_vec) if vocab else presence
+    shared = np.asarray((weighted @ presence.T).todense(), dtype=np.float32)  # idf mass of terms in both
+    mass = np.asarray(weighted.sum(axis=1), dtype=np.float32).ravel()
     smaller = np.minimum(mass[:, None], mass[None, :])
-    containment = np.where(smaller > 0, shared / np.where(smaller == 0, 1.0, smaller), 0.0)
-    covered = np.where(mass[:, None] > 0, shared / np.where(mass[:, None] == 0, 1.0, mass[:, None]), 0.0)
+    containment = np.where(smaller > 0, shared / np.where(smaller == 0, 1.0, smaller), 0.0).astype(np.float32)
+    covered = np.where(mass[:, None] > 0, shared / np.where(mass[:, None] == 0, 1.0, mass[:, None]), 0.0).astype(np.float32)
     # Very short sentences ("He said.") contain nothing worth matching.
     short = np.array([len(t) < 3 for t in term_sets], dtype=bool)
     containment[short, :] = 0.0

@@ -109,3 +109,9 @@ def test_link_residue_is_cut_but_the_sentence_stays() -> None:
     )
     assert result.removed == ("which can be found here on You Tube,", "Details here.")
     assert clean_text(result.text).text == result.text
+
+
+def test_impossible_or_implausible_dates_are_ignored_not_raised() -> None:
+    assert clean_text("Published: 2023-06-31 The talks lasted nearly six hours.").published is None
+    assert clean_text(" date 9999-12-31 The talks lasted nearly six hours.").published is None
+    assert clean_text("June 19, 3023 (UPI) -- The talks lasted six hours.").dateline == (6, 19, None)

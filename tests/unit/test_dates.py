@@ -39,3 +39,11 @@ def test_no_dates_anywhere_falls_back_to_dates_in_text_or_none() -> None:
     assert event is None and dated[0].published is None
     _, event = assign_dates([Article(id="a", text="The vote took place on March 3, 2021, in the capital.")])
     assert event == dt.date(2021, 3, 3)
+
+
+def test_dateline_year_comes_from_the_years_named_not_from_the_future() -> None:
+    text = "June 19 (UPI) -- The plan, first proposed in 2021, aims for net zero by 2050. Officials met in 2021 and 2021 again."
+    from newsweave.clean import clean_article
+
+    dated, event = assign_dates([clean_article(Article(id="a", text=text))])
+    assert dated[0].published == dt.date(2021, 6, 19)

@@ -139,7 +139,7 @@ def test_references_are_not_counts() -> None:
     facts = facts_of("The two sides agreed, one official said, after the G20 summit in 2022.")
     assert not only(facts, "count")
     (year,) = only(facts, "year")
-    assert year.value == 2022
+    assert (year.value, year.unit) == (2022, "year")
 
 
 def test_spans_resolve_to_the_value_words_and_sentence() -> None:

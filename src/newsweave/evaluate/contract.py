@@ -42,6 +42,9 @@ def contract_violations(brief: dict[str, Any]) -> list[str]:
         problems.append(f"schema is {brief.get('schema')!r}, expected 'newsweave.brief/1'")
     if brief.get("event_date") is not None and not _DATE.match(str(brief["event_date"])):
         problems.append(f"event_date {brief['event_date']!r} is not an ISO date")
+    for key in REQUIRED[2:]:
+        if key in brief and not isinstance(brief[key], list) or any(not isinstance(x, dict) for x in brief.get(key) or []):
+            return problems + [f"{key!r} must be a list of objects"]
     texts: dict[str, str] = {}
     removed: dict[str, list[str]] = {}
     for source in brief.get("sources") or []:
@@ -81,7 +84,7 @@ def contract_violations(brief: dict[str, Any]) -> list[str]:
         for sid in listed:
             if sid in texts and sid not in span_sources:
                 problems.append(f"{where}: lists source {sid!r} but has no span in it")
-        if extractive and spans and not problems[-1:] == [f"{where}: no spans"]:
+        if extractive and spans:
             first = spans[0]
             text = texts.get(first.get("source"), "")
             passage = text[first.get("start", 0) : first.get("end", 0)]

@@ -89,10 +89,15 @@ def decode_bytes(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: neither UTF-8 nor Windows-1252 text", name) from exc
+        replaced = data.decode("utf-8", errors="replace")
+        if replaced.count("\ufffd") <= max(1, len(data) // 1000):
+            # Mostly UTF-8 with a stray byte or two (a Latin-1 "é" pasted in): keep it.
+            text = replaced
+        else:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: neither UTF-8 nor Windows-1252 text", name) from exc
     check_text_like(text, name)
     return text
 

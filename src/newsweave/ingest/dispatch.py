@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
@@ -84,7 +85,8 @@ def read_inputs(inputs: Iterable[str], *, recursive: bool = False, stdin: TextIO
     result = IngestResult()
     for item in inputs:
         if item == "-":
-            stream = stdin if stdin is not None else sys.stdin
+            # Bytes that are not UTF-8 become U+FFFD instead of surrogates that break later stages.
+            stream = stdin if stdin is not None else io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
             result.extend(read_jsonl_lines(stream, "-"))
             continue
         path = Path(item)

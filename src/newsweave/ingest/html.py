@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from newsweave.clean import plausible_date
 from newsweave.errors import InputError
 from newsweave.ingest.common import decode_bytes
 from newsweave.model import Article
@@ -29,10 +30,9 @@ def published_from_markup(html: str) -> dt.date | None:
     for pattern in _PUBLISHED_META:
         match = pattern.search(head)
         if match:
-            try:
-                return dt.date.fromisoformat(match.group(1).strip()[:10])
-            except ValueError:
-                continue
+            day = plausible_date(match.group(1).strip())
+            if day is not None:
+                return day
     return None
 
 
@@ -62,10 +62,7 @@ def extract_html(html: str, name: str, url: str | None = None) -> dict[str, obje
         text = text[len(title) + 1 :]
     published = published_from_markup(html)
     if published is None and doc.date:
-        try:
-            published = dt.date.fromisoformat(doc.date[:10])
-        except ValueError:
-            published = None
+        published = plausible_date(doc.date)
     return {
         "text": text,
         "title": title,

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+from newsweave.clean import plausible_date
 from newsweave.errors import InputError
 from newsweave.ingest.common import (
     IngestResult,
@@ -41,16 +42,12 @@ def _first(record: Mapping[str, object], field: str) -> object:
 
 
 def parse_published(value: object) -> dt.date | None:
-    """An ISO date or date-time (``2023-06-19``, ``2023-06-19 08:00:00``, ``...Z``) as a date."""
+    """An ISO date or date-time (``2023-06-19``, ``2023-06-19 08:00:00``, ``...Z``) as a date;
+    None when absent, malformed, or implausible for a news article (year 9999)."""
     if value is None:
         return None
     text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    return plausible_date(text) if text else None
 
 
 def article_from_record(record: object, name: str, default_id: str | None = None) -> Article:
