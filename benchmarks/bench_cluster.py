@@ -37,26 +37,22 @@ def peak_rss_mb() -> float:
 
 def throughput(count: int, clean: bool, score: bool, db_dir: str | None, workers: int = 1) -> dict[str, object]:
     import functools
-    import multiprocessing
 
     from synthetic_stream import prepare_item, real_events, synthetic_stream
 
     from newsweave.cluster import bcubed
-    from newsweave.store import Store, StreamIngest
+    from newsweave.store import Store, StreamIngest, preparing
 
     events = real_events(DATA)
     gold: dict[str, str] = {}
     prepare = functools.partial(prepare_item, clean=clean)
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 0 else None
     with tempfile.TemporaryDirectory(dir=db_dir) as tmp:
         path = Path(tmp) / "stream.db"
         started = time.perf_counter()
         marks = []
         labels: dict[str, str] = {}
-        with Store.open(path) as store:
+        with Store.open(path) as store, preparing(synthetic_stream(events, count), prepare, workers) as prepared:
             stream = StreamIngest(store)
-            source = synthetic_stream(events, count)
-            prepared = pool.imap(prepare, source, chunksize=64) if pool else map(prepare, source)
 
             def articles():  # type: ignore[no-untyped-def]
                 for item, label in prepared:
@@ -71,9 +67,6 @@ def throughput(count: int, clean: bool, score: bool, db_dir: str | None, workers
                     marks.append((n, round(time.perf_counter() - started, 1), round(peak_rss_mb())))
                     print(f"{n} articles, {marks[-1][1]} s, peak {marks[-1][2]} MB", file=sys.stderr, flush=True)
             stream.finish()
-            if pool:
-                pool.close()
-                pool.join()
             seconds = time.perf_counter() - started
             report: dict[str, object] = {
                 "articles": count,
@@ -84,13 +77,14 @@ def throughput(count: int, clean: bool, score: bool, db_dir: str | None, workers
                 "stories": len(store.stories()),
                 "clean": clean,
                 "workers": workers,
-                "worker_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
                 "marks": marks,
             }
             if score:
                 predicted = {m: s.id for s in store.stories() for m in s.article_ids}
                 p, r, f = bcubed(predicted, gold)
                 report["bcubed"] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+        # Known once the workers have exited (the pool closed with the block above).
+        report["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return report
 
 

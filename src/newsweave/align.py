@@ -48,6 +48,7 @@ class AlignConfig:
     max_consensus: int = 40
     min_covered: float = 0.3  # share of the item's term mass a supporting sentence must carry
     detail_threshold: float = 0.15  # topic similarity two sentences sharing a rare detail need
+    detail_min_covered: float = 0.2  # share of the item's words a sentence sharing only a rare word must carry
     exclusive_share: float = 0.3  # at most this share of a source's sentences (and at least 3)
     max_exclusive_per_source: int = 12
     min_novelty: float = 2.5  # with a new name or number
@@ -187,7 +188,7 @@ def _carries_detail(
     score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
     if score < config.detail_threshold:
         return False
-    return not key.startswith("~") or float(index.covered[a, b]) >= config.min_covered
+    return not key.startswith("~") or float(index.covered[a, b]) >= config.detail_min_covered
 
 
 def detail_consensus(

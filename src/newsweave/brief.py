@@ -183,6 +183,6 @@ def read_batch(path: Path) -> Iterator[Cluster]:
                     default_id = f"d{k}" if isinstance(document, str) else None
                     result.articles.append(article_from_record(document, item, default_id=default_id))
                 except InputError as exc:
-                    result.rejected.append(Rejected(item, str(exc).removeprefix(item + ": ")))
+                    result.rejected.append(Rejected(item, exc.reason))
             result = drop_duplicates(result)
             yield (cluster_id, result.articles, result.rejected)

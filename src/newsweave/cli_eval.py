@@ -17,7 +17,7 @@ from rich.table import Table
 
 from newsweave.cli import EXIT_OK, EXIT_UNUSABLE, eval_app
 from newsweave.errors import InputError
-from newsweave.evaluate.contract import contract_violations
+from newsweave.evaluate.contract import shape_problems
 from newsweave.evaluate.gold import GoldScore, score_brief
 
 
@@ -91,7 +91,7 @@ def gold_command(
     except InputError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(EXIT_UNUSABLE) from err
-    problems = contract_violations(brief)
+    problems = shape_problems(brief)
     if problems or not isinstance(gold.get("sources", {}), dict):
         what = f"{brief_path} is not a brief ({problems[0]})" if problems else f"{gold_path} is not a gold annotation"
         typer.echo(f"error: {what}; give GOLD.json first, then BRIEF.json", err=True)

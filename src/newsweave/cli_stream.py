@@ -29,6 +29,7 @@ from newsweave.errors import NewsweaveError, StoreError
 from newsweave.model import Article
 
 _err = Console(stderr=True)
+_WORKER_THRESHOLD = 500  # articles from which ingest prepares them in a worker process
 DEFAULT_CLUSTER_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "cluster"
 
 
@@ -40,9 +41,8 @@ def ingest(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
 ) -> None:
     """Store articles, group near-duplicates and assign each to a story, as they arrive."""
-    from newsweave.clean import clean_article
     from newsweave.ingest import read_inputs
-    from newsweave.store import Store, StreamIngest
+    from newsweave.store import PreparedArticle, PrepareFailure, Store, StreamIngest, clean_and_prepare, preparing
 
     result = read_inputs(inputs, recursive=recursive)
     for rejected in result.rejected:
@@ -57,7 +57,10 @@ def ingest(
         raise typer.Exit(EXIT_UNUSABLE) from exc
     counts = {"new": 0, "duplicate": 0, "new_version": 0}
     failed = 0
-    with store:
+    # A worker process cleans and prepares while this one stores and clusters;
+    # for a small input the fork is not worth it.
+    workers = 1 if len(result.articles) >= _WORKER_THRESHOLD else 0
+    with store, preparing(result.articles, clean_and_prepare, workers) as prepared:
         stream = StreamIngest(store)
         with Progress(
             TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -65,17 +68,17 @@ def ingest(
         ) as bar:
             task = bar.add_task("ingest", total=len(result.articles))
 
-            def cleaned() -> Iterator[Article]:
+            def ready() -> Iterator[PreparedArticle]:
                 nonlocal failed
-                for raw in result.articles:
-                    try:
-                        yield clean_article(raw)
-                    except NewsweaveError as exc:
+                for item in prepared:
+                    if isinstance(item, PrepareFailure):
                         failed += 1
-                        _err.print(f"[yellow]skipped[/] {raw.origin or raw.id}: {exc}", highlight=False)
+                        _err.print(f"[yellow]skipped[/] {item.message}", highlight=False)
+                        continue
+                    yield item
 
             # One transaction per batch; each outcome arrives after its batch committed.
-            for outcome in stream.add_many(cleaned()):
+            for outcome in stream.add_many(ready()):
                 if outcome.status == "failed":
                     failed += 1
                     _err.print(f"[yellow]skipped[/] {outcome.article_id}: {outcome.error}", highlight=False)

@@ -24,6 +24,11 @@ class InputError(NewsweaveError):
     ``subject`` is the input's name as the user gave it (path, ``path:line``).
     """
 
+    @property
+    def reason(self) -> str:
+        """The message without the leading ``"<input>: "``."""
+        return str(self).removeprefix(f"{self.subject}: ")
+
 
 class ConfigError(NewsweaveError):
     """A configuration or command-line value is invalid."""

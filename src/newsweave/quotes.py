@@ -742,16 +742,27 @@ def _group(quotes: Sequence[AttributedQuote], person_names: set[str]) -> list[li
     long_ids = [i for i, q in enumerate(quotes) if len(folded[i].split()) >= 4]
     parent = list(range(len(quotes)))
 
+    # The named people each group credits: a group never unites two of them, even
+    # through an unattributed quotation that matches both (A says Smith, C says Jones).
+    people = [{q.speaker} if q.speaker in person_names else set() for q in quotes]
+
     def find(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri == rj or (people[ri] and people[rj] and people[ri] != people[rj]):
+            return
+        parent[ri] = rj
+        people[rj] |= people[ri]
+
     for x, i in enumerate(long_ids):
         for j in long_ids[x + 1 :]:
             if _compatible(quotes[i], quotes[j], person_names) and _same_statement(folded[i], folded[j]):
-                parent[find(i)] = find(j)
+                union(i, j)
     for i, q in enumerate(quotes):
         if i in long_ids or not folded[i]:
             continue
@@ -768,7 +779,7 @@ def _group(quotes: Sequence[AttributedQuote], person_names: set[str]) -> list[li
         if hosts:
             # A full quotation hosts a fragment of itself before an equal fragment does.
             best = max(hosts, key=lambda j: (j in long_ids, quotes[j].speaker == q.speaker, -j))
-            parent[find(i)] = find(best)
+            union(i, best)
     members: dict[int, list[AttributedQuote]] = {}
     for i, q in enumerate(quotes):
         members.setdefault(find(i), []).append(q)

@@ -27,7 +27,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Sequence, TypeVar
 
 from newsweave.errors import NewsweaveError, StoreError
 from newsweave.ingest.common import canonical_url
@@ -37,12 +37,15 @@ __all__ = [
     "AddResult",
     "IngestOutcome",
     "MIGRATIONS",
+    "PrepareFailure",
     "PreparedArticle",
     "Membership",
     "Store",
     "StreamIngest",
+    "clean_and_prepare",
     "content_hash",
     "prepare_article",
+    "preparing",
     "story_articles",
 ]
 
@@ -508,6 +511,39 @@ def story_articles(db_path: str | Path, story_id: int | str) -> list[Article]:
 
 # -- the stream: store, then near-duplicate group, then story -----------------
 
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def clean_and_prepare(raw: Article) -> "PreparedArticle | PrepareFailure":
+    """Clean an ingested article and prepare it (the CLI's per-article CPU work, for a worker)."""
+    from newsweave.clean import clean_article
+
+    try:
+        return prepare_article(clean_article(raw))
+    except NewsweaveError as exc:
+        return PrepareFailure(raw.id, f"{raw.origin or raw.id}: {exc}")
+
+
+@contextlib.contextmanager
+def preparing(
+    items: Iterable[_Item], prepare: Callable[[_Item], _Result], workers: int = 1, chunksize: int = 64
+) -> Iterator[Iterator[_Result]]:
+    """``map(prepare, items)`` in order, computed by ``workers`` forked processes (0: in this one).
+
+    The writer is one process (SQLite has one writer, the clusterer one
+    state); the per-article work that needs neither runs beside it, on the
+    other core. Enter this before starting threads (a progress bar): the
+    workers are forked on entry. ``prepare`` must be a module-level function.
+    """
+    if workers <= 0:
+        yield map(prepare, items)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool.imap(prepare, items, chunksize)
+
 
 @dataclass(frozen=True, slots=True)
 class IngestOutcome:
@@ -536,6 +572,14 @@ class PreparedArticle:
     features: "ArticleFeatures"
     minhash: bytes  # dedup.to_bytes of the signature
     digest: str  # content_hash of the article
+
+
+@dataclass(frozen=True, slots=True)
+class PrepareFailure:
+    """An input that could not be cleaned or prepared (a value, so it crosses a process boundary)."""
+
+    article_id: str
+    message: str
 
 
 def prepare_article(article: Article, dedup_config: "DedupConfig | None" = None) -> PreparedArticle:

@@ -115,3 +115,19 @@ def test_out_file_is_written_whole(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").strip()
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_out_into_a_missing_directory_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["brief", str(_small_story(tmp_path)), "-o", str(tmp_path / "nope" / "b.md")])
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_eval_gold_with_swapped_arguments_exits_2(tmp_path: Path) -> None:
+    from ..conftest import EXAMPLE_GOLD
+
+    import newsweave.cli_eval  # noqa: F401  (registers the command)
+
+    brief = tmp_path / "b.json"
+    assert runner.invoke(app, ["brief", str(_small_story(tmp_path)), "-f", "json", "-o", str(brief)]).exit_code == 0
+    result = runner.invoke(app, ["eval", "gold", str(brief), str(EXAMPLE_GOLD)])
+    assert result.exit_code == 2 and "not a brief" in result.output

@@ -382,3 +382,23 @@ def test_basil_gold_quote_recall_and_coverage(gold_path):
     recall, coverage = seed_quote_scores(quotes, gold["quotes"])
     assert recall >= 0.85
     assert coverage >= 0.8
+
+
+def test_an_unattributed_quote_never_joins_two_different_speakers() -> None:
+    from newsweave.entities import find_entities
+    from newsweave.model import Article
+    from newsweave.nlp import parse_articles
+    from newsweave.quotes import find_quotes
+
+    words = "we will never accept a deal that hurts our workers and their families"
+    parsed = parse_articles(
+        [
+            Article(id="a", text=f'"{words.capitalize()}," John Smith said on Monday.'),
+            Article(id="b", text=f'The statement read: "{words.capitalize()}."'),
+            Article(id="c", text=f'"{words.capitalize()}," Mary Jones told reporters.'),
+        ]
+    )
+    quotes = find_quotes(parsed, find_entities(parsed))
+    for quote in quotes:
+        sources = {s for v in quote.variants for s in v.sources}
+        assert not {"a", "c"} <= sources, quote

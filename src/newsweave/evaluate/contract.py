@@ -32,19 +32,28 @@ def _items(brief: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], list[di
             yield f"quotes[{k}].variants[{v}]", variant, variant.get("spans") or [], True
 
 
+def shape_problems(brief: object) -> list[str]:
+    """Whether ``brief`` has the contract's shape at all: the top-level fields,
+    each section a list of objects. Scoring needs no more than this."""
+    if not isinstance(brief, dict):
+        return ["a brief is a JSON object"]
+    problems = [f"missing top-level field {key!r}" for key in REQUIRED if key not in brief]
+    for key in REQUIRED[2:]:
+        value = brief.get(key)
+        if value is not None and (not isinstance(value, list) or any(not isinstance(x, dict) for x in value)):
+            problems.append(f"{key!r} must be a list of objects")
+    return problems
+
+
 def contract_violations(brief: dict[str, Any]) -> list[str]:
     """Every way ``brief`` breaks the contract (empty when it keeps it)."""
-    problems: list[str] = []
-    for key in REQUIRED:
-        if key not in brief:
-            problems.append(f"missing top-level field {key!r}")
+    problems = shape_problems(brief)
+    if any("must be" in p for p in problems):
+        return problems
     if brief.get("schema") != "newsweave.brief/1":
         problems.append(f"schema is {brief.get('schema')!r}, expected 'newsweave.brief/1'")
     if brief.get("event_date") is not None and not _DATE.match(str(brief["event_date"])):
         problems.append(f"event_date {brief['event_date']!r} is not an ISO date")
-    for key in REQUIRED[2:]:
-        if key in brief and not isinstance(brief[key], list) or any(not isinstance(x, dict) for x in brief.get(key) or []):
-            return problems + [f"{key!r} must be a list of objects"]
     texts: dict[str, str] = {}
     removed: dict[str, list[str]] = {}
     for source in brief.get("sources") or []:

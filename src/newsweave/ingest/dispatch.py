@@ -62,9 +62,7 @@ def read_path(path: Path) -> IngestResult:
     try:
         got = reader(path)
     except InputError as exc:
-        message = str(exc)
-        prefix = f"{path}: "
-        result.rejected.append(Rejected(str(path), message[len(prefix):] if message.startswith(prefix) else message))
+        result.rejected.append(Rejected(str(path), exc.reason))
         return result
     except OSError as exc:
         result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))

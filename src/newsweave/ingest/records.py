@@ -110,13 +110,9 @@ def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
         try:
             result.articles.append(article_from_record(record, where))
         except InputError as exc:
-            result.rejected.append(Rejected(where, _reason(exc, where)))
+            result.rejected.append(Rejected(where, exc.reason))
     return result
 
-
-def _reason(exc: InputError, where: str) -> str:
-    message = str(exc)
-    return message[len(where) + 2 :] if message.startswith(where + ": ") else message
 
 
 def read_json_file(path: Path, data: bytes | None = None) -> list[Article]:

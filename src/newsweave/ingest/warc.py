@@ -67,7 +67,7 @@ def read_warc_file(path: Path) -> IngestResult:
                     page = _decode(record.content_stream().read(), content_type, where)
                     meta = extract_html(page, where, url=url)
                 except InputError as exc:
-                    result.rejected.append(Rejected(where, str(exc).removeprefix(where + ": ")))
+                    result.rejected.append(Rejected(where, exc.reason))
                     continue
                 result.articles.append(_article(meta, url, record.rec_headers.get_header("WARC-Date"), where))
     except ArchiveLoadFailed as exc:

@@ -1,0 +1,159 @@
+"""The fast stream path: batched commits, prepared articles, vectorised MinHash, targeted story cleanup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsweave.dedup import DedupConfig, NearDuplicateIndex, from_bytes, shingle_hashes, signature, to_bytes
+from newsweave.errors import StoreError
+from newsweave.model import Article
+from newsweave.store import Membership, Store, StreamIngest, prepare_article
+
+QUAKE = "A magnitude 6.1 earthquake struck Tarnova province on Monday, killing 12 people, officials said."
+FLOOD = "Floods in the Velna valley forced 3,000 families from their homes after a week of heavy rain."
+
+
+def _stream(count: int) -> list[Article]:
+    """Two events, reported several times each, on two dates."""
+    articles = []
+    for n in range(count):
+        text, day = (QUAKE, 1) if n % 2 == 0 else (FLOOD, 20)
+        articles.append(
+            Article(id=f"a{n}", text=f"{text} Report number {n} from the scene, with new details.", title=text[:40], published=dt.date(2021, 3, day))
+        )
+    return articles
+
+
+def test_add_many_matches_one_at_a_time(tmp_path: Path) -> None:
+    articles = _stream(12)
+    with Store.open(tmp_path / "one.db") as store:
+        stream = StreamIngest(store)
+        single = [stream.add(a) for a in articles]
+        stream.finish()
+        single_stories = sorted(s.article_ids for s in store.stories())
+    with Store.open(tmp_path / "many.db") as store:
+        stream = StreamIngest(store)
+        batched = list(stream.add_many(articles, batch_size=5))
+        stream.finish()
+        batched_stories = sorted(s.article_ids for s in store.stories())
+    assert [o.status for o in batched] == [o.status for o in single] == ["new"] * 12
+    assert batched_stories == single_stories
+    assert len(batched_stories) == 2  # the quake and the flood
+
+
+def test_outcomes_of_a_batch_arrive_only_after_its_commit(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with Store.open(path) as store:
+        stream = StreamIngest(store)
+        outcomes = stream.add_many(_stream(7), batch_size=3, batch_seconds=60.0)
+        first = next(outcomes)
+        # Another connection sees the whole first batch, committed, when its first outcome is reported.
+        with Store.open(path) as reader:
+            assert reader.count() == 3
+            assert reader.story_of(first.article_id) == first.story_id
+        rest = list(outcomes)
+    assert [o.article_id for o in [first, *rest]] == [f"a{n}" for n in range(7)]
+
+
+def test_prepared_articles_cluster_as_plain_ones(tmp_path: Path) -> None:
+    articles = _stream(8)
+    with Store.open(tmp_path / "plain.db") as store:
+        plain = [(o.status, o.story_id, o.group_id) for o in StreamIngest(store).add_many(articles)]
+    with Store.open(tmp_path / "prepared.db") as store:
+        prepared = [(o.status, o.story_id, o.group_id) for o in StreamIngest(store).add_many(prepare_article(a) for a in articles)]
+        assert store.get_article("a3") == articles[3]
+    assert prepared == plain
+
+
+def test_a_failing_article_is_rolled_back_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = _stream(5)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        original = store.set_duplicate_group
+
+        def failing(article_id: str, *args: object, **kwargs: object) -> None:
+            if article_id == "a2":
+                raise StoreError("disk on fire", article_id)
+            original(article_id, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(store, "set_duplicate_group", failing)
+        outcomes = list(StreamIngest(store).add_many(articles))
+        assert [o.status for o in outcomes] == ["new", "new", "failed", "new", "new"]
+        assert "disk on fire" in (outcomes[2].error or "")
+        stored = {a.id for a in store.articles()}
+    assert stored == {"a0", "a1", "a3", "a4"}  # a2's row was rolled back with its savepoint
+
+
+def test_re_ingest_in_batches_is_idempotent(tmp_path: Path) -> None:
+    articles = _stream(6)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        list(StreamIngest(store).add_many(articles))
+    with Store.open(tmp_path / "db.sqlite") as store:
+        again = list(StreamIngest(store).add_many(articles, batch_size=4))
+        assert {o.status for o in again} == {"duplicate"}
+        assert store.count() == 6
+
+
+def test_drop_empty_stories_only_among_the_given(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "db.sqlite") as store:
+        store.add_article(_stream(1)[0])
+        store.set_membership(Membership("a0", 1, 1.0, (), (), True), "t")
+        for story_id in (2, 3):
+            store._db.execute("INSERT INTO stories (id, title) VALUES (?, '')", (story_id,))
+        assert store.drop_empty_stories([1, 2]) == 1
+        ids = [r[0] for r in store._db.execute("SELECT id FROM stories ORDER BY id")]
+        assert ids == [1, 3]
+        assert store.drop_empty_stories() == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abc DEF.é,")), max_size=200))
+def test_vectorised_signature_equals_datasketch_update_batch(text: str) -> None:
+    config = DedupConfig()
+    reference = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=lambda v: v, scheme="affine32")
+    grams = shingle_hashes(text, config.shingle_words)
+    if grams:
+        reference.update_batch(grams)
+    ours = signature(text, config)
+    assert np.array_equal(ours.hashvalues, reference.hashvalues)
+    assert np.array_equal(NearDuplicateIndex(config).signature(text).hashvalues, reference.hashvalues)
+    restored = from_bytes(to_bytes(ours), config)
+    assert np.array_equal(restored.hashvalues, ours.hashvalues)
+    assert restored.jaccard(ours) == 1.0
+
+
+def test_preparing_in_a_worker_gives_what_preparing_here_does() -> None:
+    from newsweave.store import PrepareFailure, clean_and_prepare, preparing
+
+    raws = [Article(id=a.id, text=f"{a.title}\n\n{a.text}", published=a.published) for a in _stream(6)]
+    with preparing(raws, clean_and_prepare, workers=0) as here:
+        local = list(here)
+    with preparing(raws, clean_and_prepare, workers=1, chunksize=2) as there:
+        remote = list(there)
+    assert remote == local
+    assert not any(isinstance(item, PrepareFailure) for item in local)
+    assert [item.article.id for item in local] == [a.id for a in raws]  # type: ignore[union-attr]
+
+
+def test_ingest_command_with_a_worker_stores_what_it_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from newsweave import cli_stream
+    from newsweave.cli import app
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
+    monkeypatch.setattr(cli_stream, "_WORKER_THRESHOLD", 1)  # the worker path, on a small input
+    db = tmp_path / "news.db"
+    result = CliRunner().invoke(app, ["ingest", str(example), "--db", str(db), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    reported = [line.split("\t")[1] for line in result.stdout.splitlines() if line.startswith("new\t")]
+    assert len(reported) == 5
+    with Store.open(db) as store:
+        assert {a.id for a in store.articles()} == set(reported)
+        assert len(store.stories()) == 1
