@@ -89,6 +89,15 @@ NAME_BOOST = 1.0  # a name printed once weighs as a content word printed once
 FIGURE_BOOST = 1.0  # likewise a figure ("#23 pirat")
 
 
+try:  # CPython's C loop behind Counter.update: mapping[x] = mapping.get(x, 0) + 1 for each x
+    from collections import _count_elements as _count_into  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python
+
+    def _count_into(mapping: dict[str, int], items: object) -> None:
+        for item in items:  # type: ignore[attr-defined]
+            mapping[item] = mapping.get(item, 0) + 1
+
+
 def _stem(word: str) -> str:
     """A crude, fast English stem: enough to meet "arrested"/"arrests"/"arrest"."""
     for suffix in ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly"):
@@ -408,8 +417,7 @@ class StoryClusterer:
     # -- scoring ----------------------------------------------------------
     def _learn_df(self, features: ArticleFeatures) -> None:
         self._docs += 1
-        for term in features.terms:
-            self._df[term] = self._df.get(term, 0) + 1
+        _count_into(self._df, features.terms)
         if len(self._df) > _DF_TERMS:
             # Forget terms seen once: they weigh the same as unseen ones anyway.
             self._df = {term: count for term, count in self._df.items() if count > 1}

@@ -59,8 +59,9 @@ _MONTH = (
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 # Absolute dates first; ``_scan`` never lets two expressions overlap.
-_FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>(?:19|20)\d\d))?\b(?![:.]?\d)")
-_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>(?:19|20)\d\d))?\b")
+# A printed year of any century is read, so "July 4, 1776" never takes the anchor's year.
+_FULL_DATE = re.compile(rf"\b(?P<month>{_MONTH})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b(?![:.]?\d)")
+_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>1\d\d\d|20\d\d))?\b")
 _ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
 _MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH})\s+(?:of\s+)?(?P<year>(?:19|20)\d\d)\b")
 # A bare month name needs a cue before it: "May" is also a verb and a name.
@@ -68,7 +69,7 @@ _MONTH_ONLY = re.compile(
     rf"\b(?P<cue>(?i:in|since|until|till|by|during|from|last|this|early|late|mid-?|earlier in|later in|before|after|of|through)\s+(?i:early\s+|late\s+|mid-?)?)"
     rf"(?P<month>{_MONTH})\b(?!\s+[0-3]?\d\b)(?!\s+(?:19|20)\d\d)"
 )
-_ADJ_MONTH = re.compile(rf"\b(?:a|an|the)\s+(?P<month>{_MONTH})\s+(?=[a-z])")  # "a November meeting"
+_ADJ_MONTH = re.compile(rf"\b(?:a|an|the)\s+(?P<month>{_MONTH})(?=\s+[a-z])")  # "a November meeting"
 _WEEKDAY_EXPR = re.compile(
     rf"\b(?P<cue>(?i:last|this|next|past|on|early|late|earlier on|later on))?\s*(?P<weekday>{_WEEKDAY})(?P<plural>s)?\b"
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?"

@@ -208,3 +208,13 @@ def test_dated_expressions_never_raise_and_point_into_the_text(text: str, anchor
             # A date printed without its year lies within a year of the anchor (half a year
             # but for 29 February).
             assert abs((dt.date.fromisoformat(expr.date) - anchor).days) <= 366
+
+
+def test_old_years_are_read_not_replaced_by_the_anchor_year() -> None:
+    import datetime as dt
+
+    from newsweave.timeline import dated_expressions
+
+    found = dated_expressions("The declaration was signed on July 4, 1776, ahead of a November meeting.", dt.date(2010, 7, 5))
+    assert found[0].date == "1776-07-04" and found[0].text == "July 4, 1776"
+    assert found[1].text == "November"
