@@ -444,7 +444,7 @@ def date_values(text: str, anchor: _dt.date | None) -> list[_When]:
         when = _when_of_iso(expr.start, expr.end, expr.date)
         if when is not None:
             lead = len(expr.text) - len(expr.text.lstrip())  # " last year" printed after a space
-        add(_qualified(text, _When(when.start + lead, when.end, when.value, when.unit)))
+            add(_qualified(text, _When(when.start + lead, when.end, when.value, when.unit)))
     for m in _YEAR.finditer(text):
         if _YEAR_LABEL.search(text[max(0, m.start() - 8):m.start()]) and re.match(r"\s+[a-z]{3,}", text[m.end():m.end() + 12]):
             # "the 2012 election", "Obama's 2009 stimulus": the year names which one, it dates nothing.
