@@ -883,22 +883,30 @@ def _place_conflicts(parsed: Sequence["ParsedArticle"]) -> list[Conflict]:
     seen: set[frozenset[str]] = set()
     out: list[Conflict] = []
     ids = list(mentions)
+    keys = {id(m): _place_key(m.name) for ms in mentions.values() for m in ms}
     for i, source_a in enumerate(ids):
         for source_b in ids[i + 1:]:
             for a in mentions[source_a]:
                 for b in mentions[source_b]:
-                    pair = frozenset({_place_key(a.name), _place_key(b.name)})
+                    pair = frozenset({keys[id(a)], keys[id(b)]})
                     if pair in seen or pair in together or not _confusable(a.name, b.name) or not _same_setting(a, b):
                         continue
                     seen.add(pair)
-                    out.append(_place_conflict(a, b, mentions))
+                    out.append(_place_conflict(a, b, mentions, keys))
     return out
 
 
-def _place_conflict(a: _PlaceMention, b: _PlaceMention, mentions: Mapping[str, list[_PlaceMention]]) -> Conflict:
+def _place_conflict(
+    a: _PlaceMention, b: _PlaceMention, mentions: Mapping[str, list[_PlaceMention]], keys: Mapping[int, str]
+) -> Conflict:
     values = []
-    for mention in (a, b):
-        carriers = [m for ms in mentions.values() for m in ms if _place_key(m.name) == _place_key(mention.name)]
+    for mention, other in ((a, b), (b, a)):
+        # A source carries this value only where it places the same happening there,
+        # not wherever it names the town.
+        carriers = [mention] + [
+            m for ms in mentions.values() for m in ms
+            if m is not mention and keys[id(m)] == keys[id(mention)] and _same_setting(m, other)
+        ]
         values.append(
             ConflictValue(
                 text=mention.name, value=None, unit="place",
