@@ -47,6 +47,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+from newsweave.grouping import average_link_groups
 from newsweave.model import Conflict, ConflictValue, Fact, Quote, Span
 
 if TYPE_CHECKING:
@@ -261,24 +262,13 @@ def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:
     ("15 seasons" ~ "19 seasons with the 76ers" ~ "10 seasons in Germany")
     never makes one subject. Counts need a closer match than measures.
     """
-    groups: list[list[Fact]] = []
-    for fact in facts:
-        best, best_score = None, 0.0
-        floor = COUNT_SUBJECT_MIN if fact.kind in _STRICT_KINDS else SAME_SUBJECT_MIN
-        for group in groups:
-            if any(f.sentence == fact.sentence for f in group):
-                continue  # two values in one sentence measure two things
-            scores = [same_subject(fact, f, lexicon) for f in group]
-            if min(scores) < floor:
-                continue
-            score = sum(scores) / len(scores)
-            if score > best_score:
-                best, best_score = group, score
-        if best is not None and best_score >= SAME_SUBJECT_MIN:
-            best.append(fact)
-        else:
-            groups.append([fact])
-    return groups
+    return average_link_groups(
+        facts,
+        lambda a, b: same_subject(a, b, lexicon),
+        floor=lambda f: COUNT_SUBJECT_MIN if f.kind in _STRICT_KINDS else SAME_SUBJECT_MIN,
+        minimum=SAME_SUBJECT_MIN,
+        apart=lambda a, b: a.sentence == b.sentence,  # two values in one sentence measure two things
+    )
 
 
 _YEAR_TERM = re.compile(r"(?:19|20)\d\d")

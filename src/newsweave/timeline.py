@@ -36,6 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+from newsweave.grouping import average_link_groups
 from newsweave.model import Span, TimelineEntry
 
 if TYPE_CHECKING:
@@ -376,23 +377,13 @@ MERGE_FLOOR = 0.12
 
 def _group(candidates: Sequence[_Candidate], weight: Mapping[str, float]) -> list[list[_Candidate]]:
     """Average-linkage grouping of candidates that report the same happening."""
-    groups: list[list[_Candidate]] = []
-    for candidate in candidates:
-        best, best_score = None, 0.0
-        for group in groups:
-            if candidate.span in [m.span for m in group]:
-                continue  # one sentence, two dates: two happenings
-            scores = [_similarity(candidate, m, weight) for m in group]
-            if min(scores) < MERGE_FLOOR:
-                continue
-            score = sum(scores) / len(scores)
-            if score > best_score:
-                best, best_score = group, score
-        if best is not None and best_score >= MERGE_MIN:
-            best.append(candidate)
-        else:
-            groups.append([candidate])
-    return groups
+    return average_link_groups(
+        candidates,
+        lambda a, b: _similarity(a, b, weight),
+        floor=MERGE_FLOOR,
+        minimum=MERGE_MIN,
+        apart=lambda a, b: a.span == b.span,  # one sentence, two dates: two happenings
+    )
 
 
 def build_timeline(
