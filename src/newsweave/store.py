@@ -25,7 +25,9 @@ import hashlib
 import json
 import sqlite3
 import time
+from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Sequence, TypeVar
 
@@ -535,6 +537,9 @@ def preparing(
     state); the per-article work that needs neither runs beside it, on the
     other core. Enter this before starting threads (a progress bar): the
     workers are forked on entry. ``prepare`` must be a module-level function.
+    At most two windows of ``chunksize * 16`` items are in flight: the
+    workers outrun the writer, and ``Pool.imap`` alone would buffer the
+    whole stream in memory.
     """
     if workers <= 0:
         yield map(prepare, items)
@@ -542,7 +547,24 @@ def preparing(
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool.imap(prepare, items, chunksize)
+        yield _in_windows(pool, prepare, iter(items), chunksize, chunksize * 16)
+
+
+def _in_windows(pool: "Pool", prepare: Callable[[_Item], _Result], items: Iterator[_Item], chunksize: int, window: int) -> Iterator[_Result]:
+    """Results of ``prepare`` over ``items`` in order, computing the next window while this one is consumed."""
+    pending: deque["AsyncResult[list[_Result]]"] = deque()
+
+    def submit() -> None:
+        block = list(islice(items, window))
+        if block:
+            pending.append(pool.map_async(prepare, block, chunksize))
+
+    submit()
+    submit()
+    while pending:
+        results = pending.popleft().get()
+        submit()
+        yield from results
 
 
 @dataclass(frozen=True, slots=True)
@@ -728,5 +750,7 @@ def _membership(article_id: str, story_id: int, reason: "JoinReason") -> Members
 
 
 if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+
     from newsweave.cluster import ArticleFeatures, ClusterConfig, JoinReason
     from newsweave.dedup import DedupConfig
