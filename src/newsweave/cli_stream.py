@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import typer
+from rich.text import Text
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -46,14 +47,14 @@ def ingest(
 
     result = read_inputs(inputs, recursive=recursive)
     for rejected in result.rejected:
-        _err.print(f"[yellow]skipped[/] {rejected.message()}", highlight=False)
+        _err.print(Text("skipped ", style="yellow") + Text(rejected.message()), highlight=False)
     if not result.articles:
         _err.print("nothing to ingest: no input gave an article")
         raise typer.Exit(EXIT_UNUSABLE)
     try:
         store = Store.open(db)
     except StoreError as exc:
-        _err.print(f"error: {exc}", highlight=False)
+        _err.print(f"error: {exc}", highlight=False, markup=False)
         raise typer.Exit(EXIT_UNUSABLE) from exc
     counts = {"new": 0, "duplicate": 0, "new_version": 0}
     failed = 0
@@ -73,7 +74,7 @@ def ingest(
                 for item in prepared:
                     if isinstance(item, PrepareFailure):
                         failed += 1
-                        _err.print(f"[yellow]skipped[/] {item.message}", highlight=False)
+                        _err.print(Text("skipped ", style="yellow") + Text(str(item.message)), highlight=False)
                         continue
                     yield item
 
@@ -81,7 +82,7 @@ def ingest(
             for outcome in stream.add_many(ready()):
                 if outcome.status == "failed":
                     failed += 1
-                    _err.print(f"[yellow]skipped[/] {outcome.article_id}: {outcome.error}", highlight=False)
+                    _err.print(Text("skipped ", style="yellow") + Text(f"{outcome.article_id}: {outcome.error}"), highlight=False)
                     continue
                 counts[outcome.status] += 1
                 # Reported only after the commit: a kill after this line loses nothing.
@@ -109,13 +110,13 @@ def stories(
         _err.print(f"error: --format must be text or json, got {output_format!r}")
         raise typer.Exit(EXIT_UNUSABLE)
     if not db.exists():
-        _err.print(f"error: {db}: no such database")
+        _err.print(f"error: {db}: no such database", markup=False)
         raise typer.Exit(EXIT_UNUSABLE)
     try:
         with Store.open(db) as store:
             payload = explain_story(store, explain) if explain is not None else [story_json(s) for s in store.stories()]
     except StoreError as exc:
-        _err.print(f"error: {exc}", highlight=False)
+        _err.print(f"error: {exc}", highlight=False, markup=False)
         raise typer.Exit(EXIT_UNUSABLE) from exc
     if output_format == "json":
         print(json.dumps(payload, indent=2, ensure_ascii=False))
