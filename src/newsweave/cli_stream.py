@@ -26,7 +26,7 @@ from rich.progress import (
 )
 
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app
-from newsweave.errors import NewsweaveError, StoreError
+from newsweave.errors import StoreError
 from newsweave.model import Article
 
 _err = Console(stderr=True)

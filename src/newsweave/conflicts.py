@@ -45,7 +45,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from newsweave.grouping import average_link_groups
 from newsweave.model import Conflict, ConflictValue, Fact, Quote, Span
@@ -301,6 +301,19 @@ def _hypothetical(fact: Fact, docs: Mapping[str, object]) -> bool:
     Comparing what would happen with what did happen invents conflicts, so
     such values are left out of the comparison.
     """
+    return _governing_verb_matches(
+        fact,
+        docs,
+        lambda verb: any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODAL_AUX for c in verb.children),
+        passthrough=("xcomp", "conj"),
+    )
+
+
+def _governing_verb_matches(
+    fact: Fact, docs: Mapping[str, object], test: Callable[[Any], bool], passthrough: tuple[str, ...]
+) -> bool:
+    """Walk up from a value to the verb that governs it (through ``passthrough``
+    relations: "wants to cut", "met and agreed") and say whether one passes ``test``."""
     doc = docs.get(fact.span.source)
     if doc is None:
         return False
@@ -310,9 +323,9 @@ def _hypothetical(fact: Fact, docs: Mapping[str, object]) -> bool:
     token = span.root
     for _ in range(6):
         if token.pos_ in ("VERB", "AUX"):
-            if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _MODAL_AUX for c in token.children):
+            if test(token):
                 return True
-            if token.dep_ not in ("xcomp", "conj"):
+            if token.dep_ not in passthrough:
                 return False
         if token.head.i == token.i:
             return False
@@ -635,25 +648,13 @@ def _future(fact: Fact, docs: Mapping[str, object]) -> bool:
     A plan and a past happening are two happenings ("hosted in 2007" and
     "will be hosting this year"), so dates compare only within one of them.
     """
-    doc = docs.get(fact.span.source)
-    if doc is None:
-        return False
-    span = doc.char_span(fact.span.start, fact.span.end, alignment_mode="expand")  # type: ignore[attr-defined]
-    if span is None or len(span) == 0:
-        return False
-    token = span.root
-    for _ in range(6):
-        if token.pos_ in ("VERB", "AUX"):
-            if token.lemma_.lower() in _SCHEDULE_VERBS or any(
-                c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in token.children
-            ):
-                return True
-            if token.dep_ not in ("xcomp", "conj", "pcomp"):
-                return False
-        if token.head.i == token.i:
-            return False
-        token = token.head
-    return False
+    return _governing_verb_matches(
+        fact,
+        docs,
+        lambda verb: verb.lemma_.lower() in _SCHEDULE_VERBS
+        or any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in verb.children),
+        passthrough=("xcomp", "conj", "pcomp"),
+    )
 
 
 def _anchored_well(fact: Fact, published: Mapping[str, tuple[object, bool]]) -> bool:
