@@ -135,6 +135,9 @@ def brief_batch(
             parsed = parsed_all[offset : offset + len(arts)]
             offset += len(arts)
             brief = brief_from_parsed(parsed, event_date, config, cluster_id) if parsed else None
+            if brief is not None and rejected:
+                # The brief says which inputs it left out and why, as stderr does.
+                brief = replace(brief, skipped=tuple((r.input, r.reason) for r in rejected))
             outcome = BriefOutcome(brief, tuple(rejected), cluster_id)
             if on_done:
                 on_done(outcome)

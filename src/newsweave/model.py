@@ -183,7 +183,7 @@ class Brief:
     timeline: tuple[TimelineEntry, ...] = ()
     entities: tuple[Entity, ...] = ()
     id: str | None = None  # the cluster id in batch mode
-    skipped: tuple[tuple[str, str], ...] = field(default=())  # (input, why) not used
+    skipped: tuple[tuple[str, str], ...] = field(default=())  # (input, why) of inputs left out
 
     def source(self, source_id: str) -> Article:
         for article in self.sources:

@@ -131,3 +131,11 @@ def test_eval_gold_with_swapped_arguments_exits_2(tmp_path: Path) -> None:
     assert runner.invoke(app, ["brief", str(_small_story(tmp_path)), "-f", "json", "-o", str(brief)]).exit_code == 0
     result = runner.invoke(app, ["eval", "gold", str(brief), str(EXAMPLE_GOLD)])
     assert result.exit_code == 2 and "not a brief" in result.output
+
+
+def test_the_json_brief_lists_the_inputs_it_skipped(tmp_path: Path) -> None:
+    folder = _small_story(tmp_path)
+    (folder / "empty.txt").write_bytes(b"")
+    result = runner.invoke(app, ["brief", str(folder), "--format", "json"])
+    skipped = json.loads(result.stdout)["skipped"]
+    assert [Path(s["input"]).name for s in skipped] == ["empty.txt"] and "empty" in skipped[0]["why"]
