@@ -149,9 +149,10 @@ def test_timeline_entities_and_sources(articles) -> None:
     assert "**Organisations:** CCTV (state broadcaster)" in people
     assert "**Places:** Beijing" in people
     sources = _section(md, "Sources")
-    assert "[5] (untitled) — The Independent, 2023-06-19 (inferred) — `004_853fa212cfd9642b`" in sources
+    # A source without a title is named by its opening words, in italics.
+    assert "[5] *The US secretary of state Antony Blinken is meeting with China’s…* — The Independent, 2023-06-19 (inferred) — `004_853fa212cfd9642b`" in sources
     assert "[4] Blinken Meets with China’s Xi Jinping" in sources
-    assert "[2] (untitled) — unknown outlet, date unknown — `001_2f37103e177fb606`" in sources
+    assert "[2] *US secretary of state Antony Blinken has met Chinese President Xi…* — unknown outlet, date unknown — `001_2f37103e177fb606`" in sources
 
 
 def test_escaping_and_shortening() -> None:

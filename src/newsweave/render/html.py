@@ -24,6 +24,7 @@ from newsweave.render.markdown import (
     SOFT_CONFLICT_NOTE,
     cited_numbers,
     published_label,
+    source_label,
     source_numbers,
     story_title,
 )
@@ -63,6 +64,7 @@ class SourceView:
     number: int
     anchor: str
     article: Article
+    label: str  # the title, else the opening words
     published: str
     url: str | None
     segments: tuple[Segment, ...]
@@ -181,6 +183,7 @@ def _view(brief: Brief) -> dict[str, object]:
             number=n,
             anchor=f"src-{n}",
             article=article,
+            label=source_label(article),
             published=published_label(article),
             url=_safe_url(article.url),
             segments=split_at_spans(article.text, registry.marks.get(article.id, ())),

@@ -62,6 +62,13 @@ def shorten(text: str, limit: int = TITLE_MAX_CHARS) -> str:
     return (cut or text[:limit]) + "…"
 
 
+def source_label(article: Article) -> str:
+    """How a source is named in a list: its title, else its opening words."""
+    if article.title and article.title.strip():
+        return article.title.strip()
+    return shorten(article.text, 70) if article.text.strip() else article.id
+
+
 def story_title(brief: Brief) -> str:
     """A title for the story: the first source title, else the first summary sentence."""
     for article in brief.sources:
@@ -215,7 +222,7 @@ def _sources_section(brief: Brief) -> list[str]:
         return []
     lines = ["## Sources", ""]
     for n, article in enumerate(brief.sources, start=1):
-        title = escape_markdown(article.title) if article.title else "(untitled)"
+        title = escape_markdown(source_label(article)) if article.title else f"*{escape_markdown(source_label(article))}*"
         outlet = escape_markdown(article.outlet) if article.outlet else "unknown outlet"
         when = published_label(article)
         # `[n]` stays literal: with no link definition Markdown prints it as is.
