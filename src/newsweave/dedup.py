@@ -131,7 +131,10 @@ def _prehashed(value: int) -> int:
 
 def signature(text: str, config: DedupConfig = DedupConfig()) -> MinHash:
     """The MinHash of a text's shingles under ``config``'s seed and permutations."""
-    minhash = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_prehashed, scheme=_SCHEME)
+    minhash = MinHash(  # permutations drawn once per configuration, not per article
+        num_perm=config.num_perm, seed=config.seed, hashfunc=_prehashed,
+        permutations=_permutations(config.num_perm, config.seed), scheme=_SCHEME,
+    )
     grams = shingle_hashes(text[: config.max_chars], config.shingle_words)
     if grams:
         _update(minhash, grams)
