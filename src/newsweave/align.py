@@ -5,8 +5,9 @@ Works on the story's :class:`~newsweave.similarity.SentenceIndex`.
 *Consensus*: a sentence and, in each other source, its most similar sentence
 above :data:`ALIGN_THRESHOLD` form a group; groups are taken greedily by
 support (most sources first); a group whose members all sit in one earlier
-group, and whose leader says what that group's leader says, is dropped. The leader's text is the item's text and
-every member contributes a span.
+group, and whose leader says what that group's leader says, is dropped. The
+member best carried by the others gives the item its text, and every member
+that carries enough of that text contributes a span.
 Near-identical copies of one wire story count as one origin: a group
 supported only by copies of each other is not consensus.
 
@@ -104,8 +105,7 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         strength = sum(score for _, score in matches.values())
         candidates.append((len(origins), strength, -i, i, matches))
     candidates.sort(reverse=True)
-    used: set[int] = set()
-    group_of: dict[int, int] = {}
+    group_of: dict[int, int] = {}  # sentence -> index in ``pivots`` of the first group it joined
     pivots: list[int] = []
     spoken: set[int] = set()  # sentences already used as an item's text
     items: list[tuple[int, int, BriefItem]] = []
@@ -121,9 +121,8 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         ):
             continue  # a restatement of a group already taken
         pivots.append(i)
-        used.update(members)
         for m in members:
-            group_of.setdefault(m, len(items))
+            group_of.setdefault(m, len(pivots) - 1)
         # The item's words must be what every listed source says: the member
         # best covered by the others speaks for the group, and a member that
         # does not cover enough of it is dropped (it shares only a part).
