@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from newsweave.errors import ConfigError
-from newsweave.model import BriefItem, Span
+from newsweave.model import BriefItem
 from newsweave.nlp import ParsedArticle
 from newsweave.similarity import SentenceIndex
 
@@ -176,18 +176,19 @@ def sentence_anchors(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> l
     return anchors
 
 
-def _carries_detail(
-    index: SentenceIndex, anchors: list[set[str]], key: str, a: int, b: int, config: AlignConfig
-) -> bool:
-    """Whether sentence ``b`` states the fact of sentence ``a`` that anchor ``key`` marks.
+def _detail_score(index: SentenceIndex, anchors: list[set[str]], key: str, a: int, b: int, config: AlignConfig) -> float | None:
+    """How strongly sentence ``b`` states the fact of sentence ``a`` that anchor
+    ``key`` marks, or None when it does not.
 
     A shared name or value plus a shared topic is enough; a shared rare word
     is weaker evidence, so ``b`` must also carry a fair share of ``a``'s words.
     """
     score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
     if score < config.detail_threshold:
-        return False
-    return not key.startswith("~") or float(index.covered[a, b]) >= config.detail_min_covered
+        return None
+    if key.startswith("~") and float(index.covered[a, b]) < config.detail_min_covered:
+        return None
+    return score
 
 
 def detail_consensus(
@@ -212,8 +213,7 @@ def detail_consensus(
         for key in keys:
             by_anchor.setdefault(key, []).append(k)
     shown = " ".join(_folded(item.text) for item in taken)
-    used = set(spoken)
-    speakers = list(spoken)
+    speakers = set(spoken)  # sentences already an item's text
     found: list[tuple[float, BriefItem]] = []
     for key, sentences in sorted(by_anchor.items()):
         if len({origin[index.sources[k]] for k in sentences}) < 2:
@@ -225,10 +225,10 @@ def detail_consensus(
         best: tuple[float, int, int] | None = None
         for a in sentences:
             for b in sentences:
-                if origin[index.sources[a]] == origin[index.sources[b]] or a in used:
+                if origin[index.sources[a]] == origin[index.sources[b]] or a in speakers:
                     continue
-                score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
-                if _carries_detail(index, anchors, key, a, b, config) and (best is None or score > best[0]):
+                score = _detail_score(index, anchors, key, a, b, config)
+                if score is not None and (best is None or score > best[0]):
                     best = (score, a, b)
         if best is None:
             continue
@@ -239,14 +239,13 @@ def detail_consensus(
                 continue
             options = [k for k in sentences if index.sources[k] == source]
             partner = max(options, key=lambda k: index.similarity(a, k))
-            if _carries_detail(index, anchors, key, a, partner, config):
+            if _detail_score(index, anchors, key, a, partner, config) is not None:
                 members.append(partner)
         if len({origin[index.sources[m]] for m in members}) < 2 or _folded(index.sentences[a].text) in shown:
             continue
         if any(index.similarity(a, t) >= config.threshold for t in speakers):
             continue  # says what an item already says
-        used.add(a)
-        speakers.append(a)
+        speakers.add(a)
         shown += " " + _folded(index.sentences[a].text)
         found.append(
             (
@@ -281,11 +280,15 @@ def novelty(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[tuple
     for terms, source in zip(index.terms, index.sources):
         terms_by_source.setdefault(source, set()).update(terms)
     mentions = mentions_by_sentence(parsed, DETAIL_LABELS)
+    # What every other source says, built once per source rather than per sentence.
+    others_terms = {
+        source: set().union(*(t for s, t in terms_by_source.items() if s != source)) for source in terms_by_source
+    }
+    others_texts = {source: [t for s, t in texts.items() if s != source] for source in texts}
     out: list[tuple[float, tuple[str, ...]]] = []
     for sentence, terms, source in zip(index.sentences, index.terms, index.sources):
-        others_terms = set().union(*(t for s, t in terms_by_source.items() if s != source)) if len(terms_by_source) > 1 else set()
-        others_text = [t for s, t in texts.items() if s != source]
-        new_terms = [t for t in terms if t not in others_terms]
+        others_text = others_texts[source]
+        new_terms = [t for t in terms if t not in others_terms[source]]
         details = []
         for mention in mentions.get((source, sentence.index), []):
             key = _folded(mention).removeprefix("the ")
@@ -319,5 +322,5 @@ def find_exclusive(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         ranked = sorted(by_source.get(p.id, []), key=lambda t: (-t[0], t[1]))[:limit]
         for _, i in sorted(ranked, key=lambda t: t[1]):
             sentence = index.sentences[i]
-            items.append(BriefItem(text=sentence.text, sources=(p.id,), spans=(Span(p.id, sentence.start, sentence.end),)))
+            items.append(BriefItem(text=sentence.text, sources=(p.id,), spans=(sentence.span,)))
     return tuple(items)
