@@ -36,6 +36,8 @@ carries the same content (:func:`sentence_support`).
 
 from __future__ import annotations
 
+import functools
+
 import math
 import re
 from collections import Counter
@@ -112,18 +114,19 @@ _CAPTION = re.compile(
 _QUOTE_MARKS = "\"“”‘’'"
 
 
+@functools.lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
+    # Loaded on first use: importing spaCy costs half a second that commands
+    # which never summarise (ingest, stories, --help) should not pay.
     from spacy.lang.en.stop_words import STOP_WORDS  # a word list; loads no model
 
     return frozenset(STOP_WORDS)
 
 
-_FUNCTION_WORDS = _function_words()
-
-
 def words_of(text: str) -> list[Word]:
     """The text's words as ROUGE and a reader count them: lower-cased, stemmed, function words marked."""
-    return [(w in _FUNCTION_WORDS, stem(w)) for w in _WORD.findall(text.lower())]
+    function_words = _function_words()
+    return [(w in function_words, stem(w)) for w in _WORD.findall(text.lower())]
 
 
 def sentence_support(index: SentenceIndex, i: int, threshold: float = SUPPORT_THRESHOLD) -> BriefItem:
