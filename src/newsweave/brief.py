@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from newsweave.align import AlignConfig, find_consensus, find_exclusive
 from newsweave.clean import clean_article
@@ -122,7 +122,6 @@ def brief_batch(
     config: BriefConfig = BriefConfig(),
     nlp: "Language | None" = None,
     chunk_size: int = 32,
-    on_done: Callable[[BriefOutcome], None] | None = None,
 ) -> Iterator[BriefOutcome]:
     """Brief each cluster; spaCy runs once per chunk of clusters (one nlp.pipe)."""
     chunk: list[tuple[str | None, list[Article], list[Rejected], dt.date | None]] = []
@@ -138,10 +137,7 @@ def brief_batch(
             if brief is not None and rejected:
                 # The brief says which inputs it left out and why, as stderr does.
                 brief = replace(brief, skipped=tuple((r.input, r.reason) for r in rejected))
-            outcome = BriefOutcome(brief, tuple(rejected), cluster_id)
-            if on_done:
-                on_done(outcome)
-            yield outcome
+            yield BriefOutcome(brief, tuple(rejected), cluster_id)
         chunk.clear()
 
     for cluster_id, raw, rejected in clusters:

@@ -95,23 +95,16 @@ def brief(
 
 
 def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -> int:
-    import json
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    from newsweave.render.json import brief_to_dict
+    from newsweave.render.json import render_json
 
     if fmt not in ("jsonl", "json"):
         _usage("--batch writes JSON Lines: use --format jsonl")
     if not path.exists():
         _usage(f"{path}: no such file")
-    total = sum(1 for line in path.open(encoding="utf-8", errors="replace") if line.strip())
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        total = sum(1 for line in handle if line.strip())
     lines: list[str] = []
     skipped = briefed = 0
     progress = Progress(
@@ -120,18 +113,15 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
     )
     with progress:
         task = progress.add_task("brief", total=total)
-
-        def done(outcome: BriefOutcome) -> None:
+        for outcome in brief_batch(read_batch(path), config):
             progress.advance(task)
-
-        for outcome in brief_batch(read_batch(path), config, on_done=done):
             skipped += report_rejected(outcome.rejected)
             if outcome.brief is None:
                 _err.print(f"newsweave: cluster {outcome.cluster_id}: nothing usable to brief", markup=False)
                 skipped += 1
                 continue
             briefed += 1
-            lines.append(json.dumps(brief_to_dict(outcome.brief), ensure_ascii=False))
+            lines.append(render_json(outcome.brief, indent=None))
     if not briefed:
         _err.print(f"newsweave: {path}: no cluster could be briefed", markup=False)
         return EXIT_UNUSABLE
