@@ -35,6 +35,7 @@ from itertools import islice, repeat
 from operator import itemgetter, mul
 from typing import Sequence
 
+from newsweave.errors import ConfigError
 from newsweave.model import Article
 
 __all__ = [
@@ -125,11 +126,11 @@ class ClusterConfig:
 
     def __post_init__(self) -> None:
         if not 0 < self.join_threshold < 1:
-            raise ValueError(f"join_threshold must be in (0, 1), got {self.join_threshold}")
+            raise ConfigError(f"join_threshold must be in (0, 1), got {self.join_threshold}", self)
         if self.window_days < 0:
-            raise ValueError(f"window_days must be >= 0, got {self.window_days}")
+            raise ConfigError(f"window_days must be >= 0, got {self.window_days}", self)
         if self.repair_every < 1:
-            raise ValueError(f"repair_every must be >= 1, got {self.repair_every}")
+            raise ConfigError(f"repair_every must be >= 1, got {self.repair_every}", self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from newsweave.errors import ConfigError
+
 try:  # datasketch's own mixing step, to apply the permutations to a whole array at once
     from datasketch.minhash import _fmix
 except ImportError:  # pragma: no cover - an older or newer datasketch: use its public path
@@ -57,11 +59,11 @@ class DedupConfig:
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1:
-            raise ValueError(f"threshold must be in (0, 1], got {self.threshold}")
+            raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}", self)
         if self.num_perm < 8:
-            raise ValueError(f"num_perm must be at least 8, got {self.num_perm}")
+            raise ConfigError(f"num_perm must be at least 8, got {self.num_perm}", self)
         if self.shingle_words < 1:
-            raise ValueError(f"shingle_words must be at least 1, got {self.shingle_words}")
+            raise ConfigError(f"shingle_words must be at least 1, got {self.shingle_words}", self)
 
 
 @dataclass(frozen=True, slots=True)

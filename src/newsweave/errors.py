@@ -2,7 +2,7 @@
 
     NewsweaveError
      ├── InputError        an input could not be read as an article (names the input)
-     ├── ConfigError       a setting or command-line value is invalid
+     ├── ConfigError       a setting or command-line value is invalid (also a ValueError)
      ├── ProvenanceError   a span does not resolve into its source text
      └── StoreError        the embedded store refused an operation
 """
@@ -30,8 +30,9 @@ class InputError(NewsweaveError):
         return str(self).removeprefix(f"{self.subject}: ")
 
 
-class ConfigError(NewsweaveError):
-    """A configuration or command-line value is invalid."""
+class ConfigError(NewsweaveError, ValueError):
+    """A configuration or command-line value is invalid (also a ValueError, as
+    a bad argument is)."""
 
 
 class ProvenanceError(NewsweaveError):
