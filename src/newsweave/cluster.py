@@ -183,7 +183,9 @@ def article_features(article: Article) -> ArticleFeatures:
 
 def _count_terms(text: str, terms: Counter[str]) -> None:
     stems = _STEMS
-    for word in _WORD.findall(text.lower()):
+    words: dict[str, int] = {}
+    _count_into(words, _WORD.findall(text.lower()))  # counted in C; each distinct word is then stemmed once
+    for word, count in words.items():
         if word in _STOPWORDS or len(word) < 3:
             continue
         stem = stems.get(word)
@@ -191,7 +193,7 @@ def _count_terms(text: str, terms: Counter[str]) -> None:
             stem = _stem(word[:-2] if word.endswith(("'s", "’s")) else word)
             if len(stems) < _STEM_CACHE:
                 stems[word] = stem
-        terms[stem] += 1
+        terms[stem] += count
 
 
 def _names(text: str) -> set[str]:

@@ -24,15 +24,11 @@ from datasketch import MinHash, MinHashLSH
 
 from newsweave.errors import ConfigError
 
-try:  # datasketch's own mixing step, to apply the permutations to a whole array at once
-    from datasketch.minhash import _fmix
-except ImportError:  # pragma: no cover - an older or newer datasketch: use its public path
-    _fmix = None
-
 __all__ = [
     "DedupConfig",
     "DuplicateMatch",
     "NearDuplicateIndex",
+    "Signature",
     "from_bytes",
     "shingle_hashes",
     "shingles",
@@ -42,7 +38,6 @@ __all__ = [
 
 _TOKEN = re.compile(r"\w+")
 _SCHEME = "affine32"  # datasketch's permutation scheme, named so stored signatures stay comparable
-_SCHEME_BITS = 32
 # word -> CRC-32, a cache: words repeat across a stream far more than they are new.
 _WORD_HASHES: dict[str, int] = {}
 _WORD_CACHE = 1_000_000
@@ -90,17 +85,22 @@ def shingle_hashes(text: str, size: int = 5) -> list[int]:
     hashes polynomially, in numpy: the same sets as :func:`shingles`, without
     building a string per shingle.
     """
+    return np.unique(_shingle_array(text, size)).tolist()
+
+
+def _shingle_array(text: str, size: int) -> np.ndarray:
+    """:func:`shingle_hashes` as a uint32 array, repeats kept (a minimum does not mind them)."""
     words = _TOKEN.findall(text.lower())
     if not words:
-        return []
-    hashes = np.array(_word_hashes(words), dtype=np.uint64)
+        return np.zeros(0, dtype=np.uint32)
     if len(words) < size:
-        return [zlib.crc32(" ".join(words).encode("utf-8"))]
+        return np.array([zlib.crc32(" ".join(words).encode("utf-8"))], dtype=np.uint32)
+    hashes = np.array(_word_hashes(words), dtype=np.uint64)
     count = len(words) - size + 1
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(size):
         combined = (combined * np.uint64(1_000_003) + hashes[offset : offset + count]) & np.uint64(0xFFFFFFFF)
-    return np.unique(combined).tolist()
+    return combined.astype(np.uint32)
 
 
 def _word_hashes(words: list[str]) -> list[int]:
@@ -116,31 +116,47 @@ def _word_hashes(words: list[str]) -> list[int]:
         return list(map(cache.__getitem__, words))
 
 
-def _update(minhash: MinHash, grams: list[int]) -> None:
-    """``minhash.update_batch(grams)`` for prehashed values, vectorised (same hash values)."""
-    if _fmix is None or minhash.scheme != _SCHEME:
-        minhash.update_batch(grams)
-        return
-    a, b = minhash.permutations
-    hv = _fmix(np.array(grams, dtype=np.uint32).reshape(-1, 1), _SCHEME_BITS)
-    minhash.hashvalues = np.minimum(minhash.hashvalues, (hv * a + b).min(axis=0))
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (datasketch's pre-mixing step of the affine32 scheme)."""
+    h = values.astype(np.uint32)
+    h ^= h >> np.uint32(16)
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    h ^= h >> np.uint32(16)
+    return h
 
 
-def _prehashed(value: int) -> int:
-    # Shingles arrive already hashed (shingle_hashes); datasketch applies this per value.
-    return value
+@dataclass(frozen=True, slots=True, eq=False)
+class Signature:
+    """A MinHash signature: ``num_perm`` uint32 values of datasketch's affine32 scheme.
+
+    The values equal ``datasketch.MinHash(..., scheme="affine32")`` over the
+    same prehashed shingles (a test holds them equal); this value object
+    skips building a MinHash per article, which costs more than hashing the
+    text. MinHashLSH reads only ``hashvalues`` and ``len()``.
+    """
+
+    hashvalues: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def jaccard(self, other: "Signature") -> float:
+        """Estimated Jaccard similarity of the two shingle sets."""
+        if len(other) != len(self):
+            raise ValueError("signatures of different lengths cannot be compared")
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self)
 
 
-def signature(text: str, config: DedupConfig = DedupConfig()) -> MinHash:
+def signature(text: str, config: DedupConfig = DedupConfig()) -> Signature:
     """The MinHash of a text's shingles under ``config``'s seed and permutations."""
-    minhash = MinHash(  # permutations drawn once per configuration, not per article
-        num_perm=config.num_perm, seed=config.seed, hashfunc=_prehashed,
-        permutations=_permutations(config.num_perm, config.seed), scheme=_SCHEME,
-    )
-    grams = shingle_hashes(text[: config.max_chars], config.shingle_words)
-    if grams:
-        _update(minhash, grams)
-    return minhash
+    a, b = _permutations(config.num_perm, config.seed)
+    grams = _shingle_array(text[: config.max_chars], config.shingle_words)
+    if not len(grams):
+        return Signature(np.full(config.num_perm, 0xFFFFFFFF, dtype=np.uint32))
+    # uint32 arithmetic wraps: that is the scheme's "mod 2^32".
+    return Signature((_fmix32(grams)[:, None] * a + b).min(axis=0))
 
 
 class NearDuplicateIndex:
@@ -149,20 +165,14 @@ class NearDuplicateIndex:
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
         self._lsh = MinHashLSH(threshold=self.config.threshold, num_perm=self.config.num_perm)
-        self._signatures: dict[str, MinHash] = {}
+        self._signatures: dict[str, Signature] = {}
         self._group: dict[str, str] = {}
         self._order: deque[str] = deque()
-        # Reused to hash without re-drawing the permutations for every article.
-        self._template = MinHash(num_perm=self.config.num_perm, seed=self.config.seed, hashfunc=_prehashed, scheme=_SCHEME)
 
-    def signature(self, text: str) -> MinHash:
-        minhash = self._template.copy()
-        grams = shingle_hashes(text[: self.config.max_chars], self.config.shingle_words)
-        if grams:
-            _update(minhash, grams)
-        return minhash
+    def signature(self, text: str) -> Signature:
+        return signature(text, self.config)
 
-    def add(self, article_id: str, text: str, minhash: MinHash | None = None, group_id: str | None = None) -> DuplicateMatch:
+    def add(self, article_id: str, text: str, minhash: Signature | None = None, group_id: str | None = None) -> DuplicateMatch:
         """Index an article and return its group (its own id when it copies nothing).
 
         ``group_id`` restores a known group (rebuilding the index from a store).
@@ -194,24 +204,29 @@ class NearDuplicateIndex:
         return len(self._order)
 
 
-def to_bytes(minhash: MinHash) -> bytes:
-    """A signature's hash values as bytes (to store)."""
+def to_bytes(minhash: Signature) -> bytes:
+    """A signature's hash values as bytes (to store; uint64, the format of every stored signature)."""
     return np.asarray(minhash.hashvalues, dtype=np.uint64).tobytes()
 
 
-def from_bytes(data: bytes, config: DedupConfig = DedupConfig()) -> MinHash:
-    values = np.frombuffer(data, dtype=np.uint64)
-    return MinHash(
-        seed=config.seed, hashfunc=_prehashed, hashvalues=values, permutations=_permutations(len(values), config.seed), scheme=_SCHEME
-    )
+def from_bytes(data: bytes, config: DedupConfig = DedupConfig()) -> Signature:
+    """A stored signature (:func:`to_bytes`) back as a :class:`Signature`."""
+    del config  # the values carry everything; kept for callers that pass it
+    return Signature(np.frombuffer(data, dtype=np.uint64).astype(np.uint32))
 
 
-_PERMUTATIONS: dict[tuple[int, int], object] = {}
+def _prehashed(value: int) -> int:
+    # Shingles arrive already hashed; datasketch would apply this per value.
+    return value
 
 
-def _permutations(num_perm: int, seed: int) -> object:
-    """datasketch's permutations for a size and seed, drawn once (drawing them costs more than a signature)."""
+_PERMUTATIONS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations ``(a, b)`` for a size and seed as uint32 arrays, drawn once."""
     key = (num_perm, seed)
     if key not in _PERMUTATIONS:
-        _PERMUTATIONS[key] = MinHash(num_perm=num_perm, seed=seed, hashfunc=_prehashed, scheme=_SCHEME).permutations
+        a, b = MinHash(num_perm=num_perm, seed=seed, hashfunc=_prehashed, scheme=_SCHEME).permutations
+        _PERMUTATIONS[key] = (np.asarray(a, dtype=np.uint32).ravel(), np.asarray(b, dtype=np.uint32).ravel())
     return _PERMUTATIONS[key]
