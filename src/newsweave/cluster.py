@@ -32,7 +32,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import islice, repeat
-from operator import itemgetter, mul
+from operator import add, itemgetter, mul
 from typing import Sequence
 
 from newsweave.errors import ConfigError
@@ -246,7 +246,7 @@ class _PackedVectors:
         self._packed: dict[str, tuple[tuple[str, ...], array]] = {}
 
     def __setitem__(self, article_id: str, vector: dict[str, float]) -> None:
-        self._packed[article_id] = (tuple(sys.intern(t) for t in vector), array("f", vector.values()))
+        self._packed[article_id] = (tuple(map(sys.intern, vector)), array("f", vector.values()))
 
     def __getitem__(self, article_id: str) -> dict[str, float]:
         terms, weights = self._packed[article_id]
@@ -275,6 +275,9 @@ class _Story:
     first: dt.date | None = None
     last: dt.date | None = None
     norm: float = 0.0
+    # Members when a repair last found no cut: one more article rarely makes
+    # a cut where there was none, so the story waits for more (see _split).
+    uncut_at: int = 0
 
     def cohesion(self) -> float:
         """Mean pairwise similarity of the members (unit vectors: from the sum's norm)."""
@@ -285,11 +288,11 @@ class _Story:
 
     def add(self, vector: dict[str, float], features: ArticleFeatures) -> None:
         centroid = self.centroid
-        squared = self.norm * self.norm
-        for term, weight in vector.items():
-            old = centroid.get(term, 0.0)
-            centroid[term] = old + weight
-            squared += 2 * old * weight + weight * weight
+        # |c + v|^2 = |c|^2 + 2 c.v + |v|^2, every loop in C (this runs for every join).
+        weights = list(vector.values())
+        olds = list(map(centroid.get, vector, repeat(0.0)))
+        centroid.update(zip(vector, map(add, olds, weights)))
+        squared = self.norm * self.norm + 2 * sum(map(mul, olds, weights)) + sum(map(mul, weights, weights))
         if len(centroid) > 2 * _CENTROID_TERMS:
             self.centroid = dict(sorted(centroid.items(), key=_WEIGHT, reverse=True)[:_CENTROID_TERMS])
             squared = sum(w * w for w in self.centroid.values())
@@ -429,32 +432,48 @@ class StoryClusterer:
         return math.log((1 + self._docs) / (1 + self._df.get(term, 0))) + 1.0
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
-        # _idf inlined (the same arithmetic): this runs for every term of every article.
-        log, df, docs = math.log, self._df, 1 + self._docs
-        weights = {t: (1.0 + log(c)) * (log(docs / (1 + df.get(t, 0))) + 1.0) for t, c in features.terms.items()}
-        top = sorted(weights.items(), key=_WEIGHT, reverse=True)[:_VECTOR_TERMS]
-        norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-        return {t: w / norm for t, w in top}
+        """The article's unit TF-IDF vector over its strongest terms, strongest first.
 
-    def _candidates(self, vector: dict[str, float], features: ArticleFeatures) -> list[int]:
+        :meth:`_idf`'s arithmetic in numpy: this runs for every term of every article.
+        """
+        import numpy as np
+
+        terms = list(features.terms)
+        if not terms:
+            return {}
+        counts = np.fromiter(features.terms.values(), dtype=np.float64, count=len(terms))
+        df = np.fromiter(map(self._df.get, terms, repeat(0)), dtype=np.float64, count=len(terms))
+        weights = (1.0 + np.log(counts)) * (np.log((1 + self._docs) / (1.0 + df)) + 1.0)
+        # Stable: equal weights keep the article's term order, as sorted() would.
+        top = np.argsort(-weights, kind="stable")[:_VECTOR_TERMS]
+        chosen = weights[top]
+        chosen /= math.sqrt(float(chosen @ chosen)) or 1.0
+        return dict(zip([terms[i] for i in top.tolist()], chosen.tolist()))
+
+    def _candidates(self, vector: dict[str, float], features: ArticleFeatures, presorted: bool = False) -> list[int]:
         """The stories most worth scoring: those sharing most of the article's strong terms.
 
         Each term's posting list is scanned from its most recently active
         stories, and only the best few by shared term weight inside the time
         window are scored exactly, so the cost per article stays flat as the
-        stream grows.
+        stream grows. ``presorted``: the vector lists its terms strongest first
+        (as :meth:`_vector` makes them).
         """
         hits: dict[int, float] = {}
         buckets = self._query_buckets(features.published)
-        for term, weight in sorted(vector.items(), key=_WEIGHT, reverse=True)[: 2 * _INDEX_TERMS]:
+        index = self._index
+        strongest = vector.items() if presorted else sorted(vector.items(), key=_WEIGHT, reverse=True)
+        for term, weight in islice(strongest, 2 * _INDEX_TERMS):
             for bucket in buckets:
-                posting = self._index.get((term, bucket))
+                posting = index.get((term, bucket))
                 if not posting:
                     continue
                 for story_id in islice(reversed(posting), _POSTING_SCAN):
                     hits[story_id] = hits.get(story_id, 0.0) + weight
         chosen: list[int] = []
-        for story_id in sorted(hits, key=lambda sid: (-hits[sid], sid)):
+        ranked = sorted(hits)  # by id, then (stable) by shared weight, highest first: ties go to the lower id
+        ranked.sort(key=hits.__getitem__, reverse=True)
+        for story_id in ranked:
             story = self._stories.get(story_id)
             if story is None or not story.members or not self._in_window(story, features.published):
                 continue
@@ -505,7 +524,7 @@ class StoryClusterer:
     def _best_story(self, vector: dict[str, float], features: ArticleFeatures) -> tuple[_Story | None, JoinReason]:
         best: _Story | None = None
         best_score = 0.0
-        for story_id in self._candidates(vector, features):
+        for story_id in self._candidates(vector, features, presorted=True):
             story = self._stories[story_id]
             score = self._score(vector, story)
             if score > best_score:
@@ -538,7 +557,7 @@ class StoryClusterer:
         bucket = self._bucket(published)
         if published is not None and (self._latest is None or published > self._latest):
             self._latest = published
-        for term, _ in sorted(vector.items(), key=_WEIGHT, reverse=True)[:_INDEX_TERMS]:
+        for term in islice(vector, _INDEX_TERMS):  # article vectors list their strongest terms first
             posting = self._index.setdefault((term, bucket), {})
             posting.pop(story_id, None)
             posting[story_id] = None
@@ -571,8 +590,12 @@ class StoryClusterer:
                 continue
             low, high = sorted((story, other), key=lambda s: s.id)
             moved = list(high.members)
-            self._rebuild(low, list(low.members) + moved)
             self._drop_index(high)
+            # The older story keeps its members and their reasons; the newer
+            # one's members join it one by one, each explained against it.
+            for article_id in moved:
+                self._join(low, self._vectors[article_id], self._features[article_id],
+                           self._explain(self._vectors[article_id], self._features[article_id], low))
             high.members = []
             del self._stories[high.id]
             self._dirty.discard(high.id)
@@ -604,6 +627,15 @@ class StoryClusterer:
         members = story.members
         if len(members) < 2 * self.config.min_split_side or depth <= 0:
             return []
+        if len(members) < story.uncut_at + self.config.min_split_side:
+            return []  # fewer new members since the last uncut check than a side of a cut needs
+        moves = self._cut(story, depth)
+        if not moves:
+            story.uncut_at = len(story.members)
+        return moves
+
+    def _cut(self, story: _Story, depth: int) -> list[tuple[str, int, int]]:
+        members = story.members
         # Bisection is quadratic: a big story is judged on an even sample of
         # its members, and the rest follow the nearer half.
         step = max(1, len(members) // _SPLIT_SAMPLE)
@@ -644,6 +676,7 @@ class StoryClusterer:
             self._post(story.id, vector, features.published)
         story.centroid, story.names = fresh.centroid, fresh.names
         story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
+        story.uncut_at = 0  # a new set of members: not examined yet
 
 
 def _one_blas_thread() -> "contextlib.AbstractContextManager[object]":

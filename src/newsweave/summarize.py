@@ -13,12 +13,19 @@ outlet's colour. A source's use counts less the deeper into the article it
 first comes (news is written top-down; ``lead_sentences`` count fully, then
 the weight halves every ``position_half_life`` sentences).
 
+A word can earn more than once, as often as the sources use it: its second
+use in the summary is weighted by the share of sources that use it a second
+time in their opening (their first ``words`` words, a summary's length), and
+so on, up to ``function_word_repeats`` uses. Each source's opening is taken as
+a sample of what a summary of the story says, so a summary repeats "the",
+"of" or the story's main name about as often as the outlets do, and no more
+(ROUGE counts words with their multiplicity). Phrases earn once.
+
 The summary is the set of sentences that maximises the agreement weight of
 the distinct words and phrases it covers per word the reader reads, i.e.
 ``covered / (summary words + budget)`` -- the expected F1 of a summary against
-a consensus of the same length. Repeated words earn nothing (content words
-and phrases once, function words ``function_word_repeats`` times), so
-redundancy goes without a separate penalty, and a sentence is added only while it adds
+a consensus of the same length. Repeats earn only as far as the sources repeat (see
+above), so redundancy goes without a separate penalty, and a sentence is added only while it adds
 enough agreed content for its length: the summary may stay under the
 budget; it exceeds it by at most its last sentence. Searched greedily from
 each of the ``openers`` best single sentences in turn, keeping the best
@@ -65,7 +72,8 @@ class SummaryConfig:
     # Names and numbers: milder. One outlet's name or figure is about twice as
     # likely in a reference as one outlet's common word (measured on both dev sets).
     name_power: float = 1.5
-    function_word_repeats: int = 3  # times "the", "of" ... can earn (a summary repeats them)
+    # At most this many uses of one word earn (each as often as the sources repeat it).
+    function_word_repeats: int = 3
     phrase_weight: float = 1.0  # a two-word phrase the sources share counts like a shared word
     lead_sentences: int = 2  # a source's first sentences count fully (headline-like + lead)
     position_half_life: float = 10.0  # sentences after the lead until a word's use counts half
@@ -99,6 +107,19 @@ DEFAULT_CONFIG = SummaryConfig()
 
 Word = tuple[bool, str]  # (is a function word, stem)
 Unit = Word | tuple[Word, Word]  # a word or a two-word phrase
+
+
+class UnitWeights(dict[Unit, float]):
+    """Agreement weight of each unit's first use; ``repeats`` holds a word's weights for its 2nd, 3rd ... use.
+
+    A plain dict of weights also works everywhere: then every word earns once.
+    """
+
+    repeats: dict[Word, tuple[float, ...]]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.repeats = {}
 
 _WORD = re.compile(r"[a-z0-9]+")
 # First words that need an antecedent or a previous sentence to make sense.
@@ -170,7 +191,7 @@ def agreement_weights(
     sentences: Sequence[Sentence],
     sentence_words: Sequence[Sequence[Word]],
     config: SummaryConfig,
-) -> dict[Unit, float]:
+) -> UnitWeights:
     """Per word and per two-word phrase: (mean over sources of how prominently each uses it) ** power.
 
     A source uses a unit with prominence 1 in its title and lead sentences,
@@ -181,10 +202,18 @@ def agreement_weights(
     (:func:`name_words`) and phrases containing one: a name or figure only
     some outlets print is still likely part of the story, an adjective only
     one outlet uses is more likely its colour.
+
+    ``repeats`` (see :class:`UnitWeights`): a word's k-th use is weighted the
+    same way by the prominence of each source's k-th use of it within its
+    opening, the source's first ``config.words`` words (the title counts as
+    one use): a summary of the story repeats a word about as often as a
+    summary-length opening of each source does.
     """
     origin = copy_groups(parsed, AlignConfig().copy_threshold)
     origin_count = max(len(set(origin.values())), 1)
     prominence: dict[Unit, dict[str, float]] = {}
+    # Per word and source: the prominence of each use in the source's opening, in reading order.
+    uses_in_opening: dict[Word, dict[str, list[float]]] = {}
 
     def note(words: Sequence[Word], source: str, value: float) -> None:
         key = origin.get(source, source)
@@ -193,19 +222,48 @@ def agreement_weights(
             if value > uses.get(key, 0.0):
                 uses[key] = value
 
+    def note_uses(words: Sequence[Word], source: str, value: float) -> None:
+        for word in words:
+            uses_in_opening.setdefault(word, {}).setdefault(source, []).append(value)
+
     for article in parsed:
         if article.article.title:
-            note(words_of(article.article.title), article.id, 1.0)
+            title = words_of(article.article.title)
+            note(title, article.id, 1.0)
+            note_uses(list(dict.fromkeys(title)), article.id, 1.0)
+    read: dict[str, int] = {}
     for sentence, words in zip(sentences, sentence_words):
         depth = max(0, sentence.index - config.lead_sentences + 1)
-        note(words, sentence.source, 0.5 ** (depth / config.position_half_life))
+        value = 0.5 ** (depth / config.position_half_life)
+        note(words, sentence.source, value)
+        done = read.get(sentence.source, 0)
+        if done < config.words:
+            note_uses(words[: config.words - done], sentence.source, value)
+        read[sentence.source] = done + len(words)
     names = name_words(sentences)
 
     def power(unit: Unit) -> float:
         is_name = unit in names if isinstance(unit[0], bool) else any(word in names for word in unit)
         return config.name_power if is_name else config.agreement_power
 
-    return {unit: (sum(uses.values()) / origin_count) ** power(unit) for unit, uses in prominence.items()}
+    weights = UnitWeights(
+        {unit: (sum(uses.values()) / origin_count) ** power(unit) for unit, uses in prominence.items()}
+    )
+    for word, by_source in uses_in_opening.items():
+        # A copy group's k-th use: the most prominent k-th use among its copies.
+        kth: dict[str, list[float]] = {}
+        for source, values in by_source.items():
+            key = origin.get(source, source)
+            mine = sorted(values, reverse=True)
+            have = kth.setdefault(key, [])
+            kth[key] = [max(a, b) for a, b in zip(have, mine)] + (have[len(mine):] or mine[len(have):])
+        depth = min(max(len(v) for v in kth.values()), config.function_word_repeats)
+        more = tuple(
+            (sum(v[k] for v in kth.values() if len(v) > k) / origin_count) ** power(word) for k in range(1, depth)
+        )
+        if more:
+            weights.repeats[word] = more
+    return weights
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
@@ -238,10 +296,17 @@ def _relative_positions(parsed: Sequence[ParsedArticle], sentences: Sequence[Sen
 
 
 def covered_weight(words: Sequence[Word], weights: dict[Unit, float], config: SummaryConfig) -> float:
-    """Agreement weight of what a text covers: each content word and each phrase once, function words a few times."""
+    """Agreement weight of what a text covers: each phrase once, each word as often as the sources repeat it.
+
+    A word's first use earns its weight, its later uses their ``repeats``
+    weights (:class:`UnitWeights`; none for a plain dict).
+    """
+    repeats = getattr(weights, "repeats", {})
     total = 0.0
     for word, count in Counter(words).items():
-        total += weights.get(word, 0.0) * min(count, config.function_word_repeats if word[0] else 1)
+        total += weights.get(word, 0.0)
+        if count > 1 and word in repeats:
+            total += sum(repeats[word][: count - 1])
     phrases = set(zip(words, words[1:]))
     return total + config.phrase_weight * sum(weights.get(phrase, 0.0) for phrase in phrases)
 
