@@ -253,61 +253,69 @@ class Store:
         (the old text is kept in ``article_versions``, the latest wins); the
         same content under another id is a ``duplicate`` of the stored one.
         """
+        with self.transaction():
+            return self._add_article(article, digest)
+
+    def _add_article(self, article: Article, digest: str | None = None) -> AddResult:
+        """:meth:`add_article` inside an open transaction (the stream's path)."""
         digest = digest or content_hash(article)
         url = canonical_url(article.url) if article.url else None
-        with self.transaction():
-            row = self._db.execute("SELECT id, content_hash, version FROM articles WHERE id = ?", (article.id,)).fetchone()
-            if row is None and url:
-                row = self._db.execute(
-                    "SELECT id, content_hash, version FROM articles WHERE canonical_url = ? ORDER BY seq LIMIT 1", (url,)
-                ).fetchone()
-            if row is not None:
-                stored_id, stored_hash, version = row
-                if stored_hash == digest:
-                    return AddResult("duplicate", stored_id, version)
-                self._archive_version(stored_id, version)
-                self._db.execute(
-                    "UPDATE articles SET title=?, text=?, removed=?, published=?, published_inferred=?, "
-                    "outlet=?, content_hash=?, version=?, origin=? WHERE id=?",
-                    (
-                        article.title,
-                        article.text,
-                        json.dumps(list(article.removed)),
-                        article.published.isoformat() if article.published else None,
-                        int(article.published_inferred),
-                        article.outlet,
-                        digest,
-                        version + 1,
-                        article.origin,
-                        stored_id,
-                    ),
-                )
-                return AddResult("new_version", stored_id, version + 1)
-            same = self._db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", (digest,)).fetchone()
-            if same is not None:
-                return AddResult("duplicate", same[0])
+        # One indexed lookup for both the id and the content.
+        rows = self._db.execute(
+            "SELECT id, content_hash, version FROM articles WHERE id = ? OR content_hash = ? ORDER BY seq",
+            (article.id, digest),
+        ).fetchall()
+        row = next((r for r in rows if r[0] == article.id), None)
+        if row is None and url:
+            row = self._db.execute(
+                "SELECT id, content_hash, version FROM articles WHERE canonical_url = ? ORDER BY seq LIMIT 1", (url,)
+            ).fetchone()
+        if row is not None:
+            stored_id, stored_hash, version = row
+            if stored_hash == digest:
+                return AddResult("duplicate", stored_id, version)
+            self._archive_version(stored_id, version)
             self._db.execute(
-                "INSERT INTO articles (id, url, canonical_url, title, outlet, published, published_inferred, "
-                "language, text, removed, origin, dateline, content_hash, added_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "UPDATE articles SET title=?, text=?, removed=?, published=?, published_inferred=?, "
+                "outlet=?, content_hash=?, version=?, origin=? WHERE id=?",
                 (
-                    article.id,
-                    article.url,
-                    url,
                     article.title,
-                    article.outlet,
-                    article.published.isoformat() if article.published else None,
-                    int(article.published_inferred),
-                    article.language,
                     article.text,
                     json.dumps(list(article.removed)),
-                    article.origin,
-                    json.dumps(list(article.dateline)) if article.dateline else None,
+                    article.published.isoformat() if article.published else None,
+                    int(article.published_inferred),
+                    article.outlet,
                     digest,
-                    _now(),
+                    version + 1,
+                    article.origin,
+                    stored_id,
                 ),
             )
-            return AddResult("new", article.id)
+            return AddResult("new_version", stored_id, version + 1)
+        if rows:  # the same content under another id: the first stored copy
+            return AddResult("duplicate", rows[0][0])
+        self._db.execute(
+            "INSERT INTO articles (id, url, canonical_url, title, outlet, published, published_inferred, "
+            "language, text, removed, origin, dateline, content_hash, added_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article.id,
+                article.url,
+                url,
+                article.title,
+                article.outlet,
+                article.published.isoformat() if article.published else None,
+                int(article.published_inferred),
+                article.language,
+                article.text,
+                json.dumps(list(article.removed)),
+                article.origin,
+                json.dumps(list(article.dateline)) if article.dateline else None,
+                digest,
+                _now(),
+            ),
+        )
+        return AddResult("new", article.id)
 
     def _archive_version(self, article_id: str, version: int) -> None:
         self._db.execute(
@@ -352,10 +360,13 @@ class Store:
     def set_duplicate_group(self, article_id: str, group_id: str, similarity: float, minhash: bytes | None = None) -> None:
         """Record an article's near-duplicate group (and its MinHash, to rebuild the index)."""
         with self.transaction():
-            self._db.execute(
-                "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity, minhash) VALUES (?,?,?,?)",
-                (article_id, group_id, similarity, minhash),
-            )
+            self._set_duplicate_group(article_id, group_id, similarity, minhash)
+
+    def _set_duplicate_group(self, article_id: str, group_id: str, similarity: float, minhash: bytes | None) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity, minhash) VALUES (?,?,?,?)",
+            (article_id, group_id, similarity, minhash),
+        )
 
     def duplicate_group(self, article_id: str) -> str | None:
         row = self._db.execute("SELECT group_id FROM near_duplicates WHERE article_id = ?", (article_id,)).fetchone()
@@ -374,21 +385,29 @@ class Store:
     def set_membership(self, membership: Membership, title: str | None = None) -> None:
         """Put an article in a story (creating the story), replacing any earlier place."""
         with self.transaction():
-            self._db.execute("INSERT OR IGNORE INTO stories (id, title) VALUES (?, ?)", (membership.story_id, title or ""))
-            if title and membership.founded:
-                self._db.execute("UPDATE stories SET title = ? WHERE id = ? AND title = ''", (title, membership.story_id))
+            self._set_membership(membership, title)
+
+    def _set_membership(self, membership: Membership, title: str | None = None) -> None:
+        if title and membership.founded:  # create the story, or title an untitled one
             self._db.execute(
-                "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
-                "shared_terms, founded) VALUES (?,?,?,?,?,?)",
-                (
-                    membership.article_id,
-                    membership.story_id,
-                    membership.similarity,
-                    json.dumps(list(membership.shared_entities)),
-                    json.dumps(list(membership.shared_terms)),
-                    int(membership.founded),
-                ),
+                "INSERT INTO stories (id, title) VALUES (?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET title = excluded.title WHERE stories.title = ''",
+                (membership.story_id, title),
             )
+        else:
+            self._db.execute("INSERT OR IGNORE INTO stories (id, title) VALUES (?, ?)", (membership.story_id, title or ""))
+        self._db.execute(
+            "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
+            "shared_terms, founded) VALUES (?,?,?,?,?,?)",
+            (
+                membership.article_id,
+                membership.story_id,
+                membership.similarity,
+                json.dumps(list(membership.shared_entities)),
+                json.dumps(list(membership.shared_terms)),
+                int(membership.founded),
+            ),
+        )
 
     def set_story_title(self, story_id: int, title: str) -> None:
         with self.transaction():
@@ -699,7 +718,8 @@ class StreamIngest:
         from newsweave.dedup import from_bytes, to_bytes
 
         article = item.article if isinstance(item, PreparedArticle) else item
-        added = self.store.add_article(article, item.digest if isinstance(item, PreparedArticle) else None)
+        # The store's in-transaction writers: this runs inside add()'s or add_many()'s transaction.
+        added = self.store._add_article(article, item.digest if isinstance(item, PreparedArticle) else None)
         if added.status != "new":
             return IngestOutcome(added.article_id, added.status, self.store.duplicate_group(added.article_id), self.store.story_of(added.article_id))
         if isinstance(item, PreparedArticle):
@@ -708,9 +728,9 @@ class StreamIngest:
             minhash = self.dedup.signature(article.text)
             signature_bytes, features = to_bytes(minhash), article_features(article)
         match = self.dedup.add(article.id, article.text, minhash)
-        self.store.set_duplicate_group(article.id, match.group_id, match.similarity, signature_bytes)
+        self.store._set_duplicate_group(article.id, match.group_id, match.similarity, signature_bytes)
         assignment = self.clusterer.assign(features)
-        self.store.set_membership(_membership(article.id, assignment.story_id, assignment.reason), features.title)
+        self.store._set_membership(_membership(article.id, assignment.story_id, assignment.reason), features.title)
         if self.clusterer.repair_due:
             self._repair()
         # A repair may have moved the article; the clusterer knows where (and
@@ -732,7 +752,7 @@ class StreamIngest:
         for story_id in sorted(touched):
             for article_id in self.clusterer.members(story_id):
                 reason = self.clusterer.reason(article_id)
-                self.store.set_membership(_membership(article_id, story_id, reason))
+                self.store._set_membership(_membership(article_id, story_id, reason))
                 if reason.founded:
                     self.store.set_story_title(story_id, self._title(article_id))
         if touched:

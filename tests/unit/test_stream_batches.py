@@ -75,14 +75,14 @@ def test_prepared_articles_cluster_as_plain_ones(tmp_path: Path) -> None:
 def test_a_failing_article_is_rolled_back_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     articles = _stream(5)
     with Store.open(tmp_path / "db.sqlite") as store:
-        original = store.set_duplicate_group
+        original = store._set_duplicate_group
 
         def failing(article_id: str, *args: object, **kwargs: object) -> None:
             if article_id == "a2":
                 raise StoreError("disk on fire", article_id)
             original(article_id, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(store, "set_duplicate_group", failing)
+        monkeypatch.setattr(store, "_set_duplicate_group", failing)
         outcomes = list(StreamIngest(store).add_many(articles))
         assert [o.status for o in outcomes] == ["new", "new", "failed", "new", "new"]
         assert "disk on fire" in (outcomes[2].error or "")
