@@ -153,12 +153,12 @@ def article_features(article: Article) -> ArticleFeatures:
     """
     title = article.title or ""
     lead = article.text[:LEAD_CHARS]
-    terms: Counter[str] = Counter()
+    terms: dict[str, float] = {}
     _count_terms(lead, terms)
-    title_terms: Counter[str] = Counter()
+    title_terms: dict[str, float] = {}
     _count_terms(title, title_terms)
     for term, count in title_terms.items():
-        terms[term] += 2 * count  # a headline word counts double
+        terms[term] = terms.get(term, 0) + 2 * count  # a headline word counts double
     names = _names(title) | _names(lead)
     figures = frozenset(
         (number.replace(",", ""), _stem(word))
@@ -168,12 +168,13 @@ def article_features(article: Article) -> ArticleFeatures:
     # Names and figures also enter the vector, as their own terms: they are
     # what tells one event from another of the same kind.
     for name in names:
-        terms["@" + name] += NAME_BOOST
+        terms["@" + name] = terms.get("@" + name, 0) + NAME_BOOST
     for number, word in figures:
-        terms[f"#{number} {word}"] += FIGURE_BOOST
+        key = f"#{number} {word}"
+        terms[key] = terms.get(key, 0) + FIGURE_BOOST
     return ArticleFeatures(
         id=article.id,
-        terms=dict(terms),
+        terms=terms,
         names=frozenset(names),
         figures=figures,
         published=article.published,
@@ -181,7 +182,7 @@ def article_features(article: Article) -> ArticleFeatures:
     )
 
 
-def _count_terms(text: str, terms: Counter[str]) -> None:
+def _count_terms(text: str, terms: dict[str, float]) -> None:
     stems = _STEMS
     words: dict[str, int] = {}
     _count_into(words, _WORD.findall(text.lower()))  # counted in C; each distinct word is then stemmed once
@@ -193,7 +194,7 @@ def _count_terms(text: str, terms: Counter[str]) -> None:
             stem = _stem(word[:-2] if word.endswith(("'s", "’s")) else word)
             if len(stems) < _STEM_CACHE:
                 stems[word] = stem
-        terms[stem] += count
+        terms[stem] = terms.get(stem, 0) + count
 
 
 def _names(text: str) -> set[str]:
