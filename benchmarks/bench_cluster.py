@@ -38,12 +38,13 @@ def peak_rss_mb() -> float:
 def throughput(count: int, clean: bool, score: bool, db_dir: str | None, workers: int = 1) -> dict[str, object]:
     import functools
 
-    from synthetic_stream import prepare_item, real_events, synthetic_stream
+    from synthetic_stream import prepare_item, real_events, synthetic_recipes, use_events
 
     from newsweave.cluster import bcubed
     from newsweave.store import Store, StreamIngest, preparing
 
     events = real_events(DATA)
+    use_events(events)  # before the workers fork: they build the articles from recipes
     gold: dict[str, str] = {}
     prepare = functools.partial(prepare_item, clean=clean)
     with tempfile.TemporaryDirectory(dir=db_dir) as tmp:
@@ -51,7 +52,7 @@ def throughput(count: int, clean: bool, score: bool, db_dir: str | None, workers
         started = time.perf_counter()
         marks = []
         labels: dict[str, str] = {}
-        with Store.open(path) as store, preparing(synthetic_stream(events, count), prepare, workers) as prepared:
+        with Store.open(path) as store, preparing(synthetic_recipes(events, count), prepare, workers) as prepared:
             stream = StreamIngest(store)
 
             def articles():  # type: ignore[no-untyped-def]
@@ -84,7 +85,12 @@ def throughput(count: int, clean: bool, score: bool, db_dir: str | None, workers
                 p, r, f = bcubed(predicted, gold)
                 report["bcubed"] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
         # Known once the workers have exited (the pool closed with the block above).
-        report["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        report["worker_peak_rss_mb"] = round(children.ru_maxrss / 1024)
+        # CPU per article of each side: which one bounds the rate.
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        report["writer_cpu_ms_per_article"] = round(1000 * (own.ru_utime + own.ru_stime) / count, 3)
+        report["workers_cpu_ms_per_article"] = round(1000 * (children.ru_utime + children.ru_stime) / count, 3)
     return report
 
 

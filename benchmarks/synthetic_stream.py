@@ -15,6 +15,7 @@ import datetime as dt
 import random
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -40,8 +41,23 @@ def _perturb(text: str, names: dict[str, str], rng: random.Random) -> str:
     return _NAME.sub(lambda m: names.get(m.group(), m.group()), body)
 
 
-def synthetic_stream(events: list[list[Article]], count: int, seed: int = 7, years: int = 10) -> Iterator[tuple[Article, str]]:
-    """``count`` perturbed articles with their gold instance, in date order within blocks.
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """How to make one synthetic article: which real article, which instance, when.
+
+    Small, so the main process only plans the stream and worker processes
+    build the articles (:func:`build_article`), the costly part.
+    """
+
+    event: int  # index into the events list
+    member: int  # index of the article within its event
+    instance: int  # the instance (copy of the event) it belongs to
+    seed: int  # the instance's random seed: its names and perturbations
+    published: dt.date
+
+
+def synthetic_recipes(events: list[list[Article]], count: int, seed: int = 7, years: int = 10) -> Iterator[tuple[Recipe, str]]:
+    """``count`` recipes with their gold instance, in date order within blocks.
 
     The stream is produced in blocks of a few thousand articles sorted by
     date, blocks themselves in random date order: mostly chronological, as a
@@ -52,31 +68,63 @@ def synthetic_stream(events: list[list[Article]], count: int, seed: int = 7, yea
     produced = 0
     instance = 0
     while produced < count:
-        block: list[tuple[dt.date, int, Article, str]] = []
+        block: list[tuple[dt.date, int, Recipe]] = []
         block_start = start + dt.timedelta(days=rng.randrange(years * 365))
         while len(block) < 3000 and produced + len(block) < count:
             instance += 1
-            event = rng.choice(events)
+            event = rng.randrange(len(events))
             day = block_start + dt.timedelta(days=rng.randrange(60))
-            vocabulary = {w for a in event for w in _NAME.findall(a.text)}
-            names = {w: _pseudo_name(rng) for w in sorted(vocabulary) if rng.random() < 0.5}
-            for article in event:
+            instance_seed = rng.getrandbits(32)
+            for member in range(len(events[event])):
                 if produced + len(block) >= count:
                     break
-                text = _perturb(article.text, names, rng)
-                title = _perturb(article.title or "", names, rng) or None
-                copy = Article(
-                    id=f"s{instance}-{article.id}",
-                    text=text,
-                    title=title,
-                    published=day + dt.timedelta(days=rng.randrange(3)),
-                    outlet=article.outlet,
-                )
-                block.append((copy.published, len(block), copy, f"i{instance}"))  # type: ignore[arg-type]
+                published = day + dt.timedelta(days=rng.randrange(3))
+                block.append((published, len(block), Recipe(event, member, instance, instance_seed, published)))
         block.sort(key=lambda item: (item[0], item[1]))
-        for _, _, article, gold in block:
-            yield article, gold
+        for _, _, recipe in block:
+            yield recipe, f"i{recipe.instance}"
         produced += len(block)
+
+
+def build_article(events: list[list[Article]], recipe: Recipe) -> Article:
+    """The synthetic article of a recipe: the real article with the instance's names, some sentences dropped."""
+    event = events[recipe.event]
+    article = event[recipe.member]
+    names = _instance_names(events, recipe.event, recipe.seed)
+    rng = random.Random(recipe.seed * 31 + recipe.member)
+    text = _perturb(article.text, names, rng)
+    title = _perturb(article.title or "", names, rng) or None
+    return Article(
+        id=f"s{recipe.instance}-{article.id}", text=text, title=title, published=recipe.published, outlet=article.outlet
+    )
+
+
+_VOCABULARY: dict[int, list[str]] = {}
+_NAMES: dict[tuple[int, int], dict[str, str]] = {}  # the instances of the current stretch of stream
+
+
+def _instance_names(events: list[list[Article]], event: int, seed: int) -> dict[str, str]:
+    """The names one instance puts in place of the event's real ones (about half of them), made once."""
+    key = (event, seed)
+    if key not in _NAMES:
+        if len(_NAMES) > 20_000:  # an instance's articles come within one block of the stream
+            _NAMES.clear()
+        rng = random.Random(seed)
+        _NAMES[key] = {w: _pseudo_name(rng) for w in _vocabulary(events, event) if rng.random() < 0.5}
+    return _NAMES[key]
+
+
+def _vocabulary(events: list[list[Article]], event: int) -> list[str]:
+    """Names printed in an event's articles, sorted (computed once per event)."""
+    if event not in _VOCABULARY:
+        _VOCABULARY[event] = sorted({w for a in events[event] for w in _NAME.findall(a.text)})
+    return _VOCABULARY[event]
+
+
+def synthetic_stream(events: list[list[Article]], count: int, seed: int = 7, years: int = 10) -> Iterator[tuple[Article, str]]:
+    """``count`` perturbed articles with their gold instance (see :func:`synthetic_recipes`)."""
+    for recipe, gold in synthetic_recipes(events, count, seed, years):
+        yield build_article(events, recipe), gold
 
 
 def real_events(root: Path) -> list[list[Article]]:
@@ -91,8 +139,16 @@ def real_events(root: Path) -> list[list[Article]]:
     return list(grouped.values())
 
 
-def prepare_item(item: tuple[Article, str], clean: bool) -> tuple[object, str]:
-    """An item of the stream with its per-article CPU work done (cleaning, features, MinHash).
+_EVENTS: list[list[Article]] = []  # set by use_events() before worker processes fork
+
+
+def use_events(events: list[list[Article]]) -> None:
+    """Make ``events`` the ones :func:`prepare_item` builds recipes from (forked workers inherit them)."""
+    _EVENTS[:] = events
+
+
+def prepare_item(item: tuple["Recipe | Article", str], clean: bool) -> tuple[object, str]:
+    """An item of the stream with its per-article work done: built, cleaned, features, MinHash.
 
     Module-level so a worker process can run it (the benchmark's ``--workers``).
     """
@@ -101,7 +157,8 @@ def prepare_item(item: tuple[Article, str], clean: bool) -> tuple[object, str]:
     from newsweave.clean import clean_article
     from newsweave.store import prepare_article
 
-    article, label = item
+    recipe, label = item
+    article = build_article(_EVENTS, recipe) if isinstance(recipe, Recipe) else recipe
     if clean:
         # The cleaner takes raw text; a clean copy passes through unchanged in substance.
         merged = replace(article, title=None, text=f"{article.title}\n\n{article.text}")

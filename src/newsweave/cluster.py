@@ -519,7 +519,8 @@ class StoryClusterer:
         size = len(story.members)
         # A name counts as the story's when at least a third of its members printed it.
         shared = sorted(n for n in features.names if 3 * story.names[n] >= size)
-        top = [t for t in sorted(contributions, key=lambda t: -contributions[t]) if not t.startswith(("@", "#"))][:8]
+        ranked = sorted(contributions.items(), key=_WEIGHT, reverse=True)  # stable: ties keep the vector's order
+        top = [t for t, _ in ranked if not t.startswith(("@", "#"))][:8]
         return JoinReason(similarity, tuple(shared[:12]), tuple(top), similarity)
 
     def _best_story(self, vector: dict[str, float], features: ArticleFeatures) -> tuple[_Story | None, JoinReason]:
@@ -530,12 +531,9 @@ class StoryClusterer:
             score = self._score(vector, story)
             if score > best_score:
                 best, best_score = story, score
-        if best is None:
-            return None, JoinReason(0.0, (), (), 0.0)
-        reason = self._explain(vector, features, best)
-        if best_score < self.config.join_threshold or best_score < self.config.join_ratio * best.cohesion():
-            return None, reason
-        return best, reason
+        if best is None or best_score < self.config.join_threshold or best_score < self.config.join_ratio * best.cohesion():
+            return None, JoinReason(0.0, (), (), 0.0)  # the caller founds a story: its own reason
+        return best, self._explain(vector, features, best)
 
     # -- state changes ----------------------------------------------------
     def _new_story(self) -> _Story:

@@ -387,6 +387,27 @@ class Store:
         with self.transaction():
             self._set_membership(membership, title)
 
+    def _set_memberships(self, memberships: Sequence[Membership]) -> None:
+        """Many :meth:`_set_membership` calls without titles, in two statements (a repair's moves)."""
+        self._db.executemany(
+            "INSERT OR IGNORE INTO stories (id, title) VALUES (?, '')", [(s,) for s in sorted({m.story_id for m in memberships})]
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
+            "shared_terms, founded) VALUES (?,?,?,?,?,?)",
+            [
+                (
+                    m.article_id,
+                    m.story_id,
+                    m.similarity,
+                    json.dumps(list(m.shared_entities)),
+                    json.dumps(list(m.shared_terms)),
+                    int(m.founded),
+                )
+                for m in memberships
+            ],
+        )
+
     def _set_membership(self, membership: Membership, title: str | None = None) -> None:
         if title and membership.founded:  # create the story, or title an untitled one
             self._db.execute(
@@ -749,12 +770,14 @@ class StreamIngest:
     def _repair(self) -> int:
         moves = self.clusterer.repair()
         touched = {story for _, old, new in moves for story in (old, new)}
+        rewritten: list[Membership] = []
         for story_id in sorted(touched):
             for article_id in self.clusterer.members(story_id):
-                reason = self.clusterer.reason(article_id)
-                self.store._set_membership(_membership(article_id, story_id, reason))
-                if reason.founded:
-                    self.store.set_story_title(story_id, self._title(article_id))
+                rewritten.append(_membership(article_id, story_id, self.clusterer.reason(article_id)))
+        self.store._set_memberships(rewritten)  # creates the stories a split started ...
+        for membership in rewritten:
+            if membership.founded:  # ... which take their founder's title
+                self.store.set_story_title(membership.story_id, self._title(membership.article_id))
         if touched:
             self.store.drop_empty_stories(touched)
         self.clusterer.forget_oldest(self.memory_articles)

@@ -157,3 +157,21 @@ def test_ingest_command_with_a_worker_stores_what_it_reports(tmp_path: Path, mon
     with Store.open(db) as store:
         assert {a.id for a in store.articles()} == set(reported)
         assert len(store.stories()) == 1
+
+
+def test_a_story_a_repair_splits_off_is_stored_with_its_founders_title(tmp_path: Path) -> None:
+    from newsweave.cluster import ClusterConfig
+
+    # Joining is made easy, so both events first land in one story; the repair cuts it in two.
+    loose = ClusterConfig(join_threshold=0.001, join_ratio=0.0, repair_every=1000)
+    articles = [Article(id=a.id, text=a.text, title=a.title, published=dt.date(2021, 3, 1)) for a in _stream(8)]
+    with Store.open(tmp_path / "db.sqlite") as store:
+        stream = StreamIngest(store, cluster_config=loose)
+        list(stream.add_many(articles))
+        assert len(store.stories()) == 1
+        assert stream.finish() > 0
+        stories = store.stories()
+        assert len(stories) == 2
+        for story in stories:
+            first = store.get_article(sorted(story.article_ids, key=lambda i: int(i[1:]))[0])
+            assert story.title == (first.title or "").strip() != ""
