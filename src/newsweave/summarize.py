@@ -16,21 +16,22 @@ the weight halves every ``position_half_life`` sentences).
 A word can earn more than once, as often as the sources use it: its second
 use in the summary is weighted by the share of sources that use it a second
 time in their opening (their first ``words`` words, a summary's length), and
-so on, up to ``function_word_repeats`` uses. Each source's opening is taken as
-a sample of what a summary of the story says, so a summary repeats "the",
-"of" or the story's main name about as often as the outlets do, and no more
-(ROUGE counts words with their multiplicity). Phrases earn once.
+so on (at most ``max_uses`` uses). Each source's opening is taken as a sample
+of what a summary of the story says, so a summary repeats "the", "of" or the
+story's main name about as often as the outlets do, and no more (a reader
+and ROUGE count words with their multiplicity). Phrases earn once.
 
 The summary is the set of sentences that maximises the agreement weight of
-the distinct words and phrases it covers per word the reader reads, i.e.
+the words and phrases it covers per word the reader reads, i.e.
 ``covered / (summary words + budget)`` -- the expected F1 of a summary against
-a consensus of the same length. Repeats earn only as far as the sources repeat (see
-above), so redundancy goes without a separate penalty, and a sentence is added only while it adds
-enough agreed content for its length: the summary may stay under the
-budget; it exceeds it by at most its last sentence. Searched greedily from
-each of the ``openers`` best single sentences in turn, keeping the best
-completed summary (plain greedy commits to the first sentence too early):
-fast and deterministic (ties go to the earlier sentence).
+a consensus of the same length. Repeats earn only as far as the sources
+repeat (see above), so redundancy goes without a separate penalty, and a
+sentence is added only while it adds enough agreed content for its length:
+the summary may stay under the budget; it exceeds it by at most its last
+sentence. Searched greedily from each of the ``openers`` best single
+sentences in turn, keeping the best completed summary (plain greedy commits
+to the first sentence too early): fast and deterministic (ties go to the
+earlier sentence).
 
 Candidates come from each source's opening sentences (``opening_sentences``)
 and must read well out of context (see :func:`reads_alone`: no dangling
@@ -72,8 +73,9 @@ class SummaryConfig:
     # Names and numbers: milder. One outlet's name or figure is about twice as
     # likely in a reference as one outlet's common word (measured on both dev sets).
     name_power: float = 1.5
-    # At most this many uses of one word earn (each as often as the sources repeat it).
-    function_word_repeats: int = 3
+    # A word earns as often as the sources' openings repeat it, at most this
+    # many times (a safeguard: a 100-word opening says "the" about six times).
+    max_uses: int = 8
     phrase_weight: float = 1.0  # a two-word phrase the sources share counts like a shared word
     lead_sentences: int = 2  # a source's first sentences count fully (headline-like + lead)
     position_half_life: float = 10.0  # sentences after the lead until a word's use counts half
@@ -93,9 +95,9 @@ class SummaryConfig:
             raise ConfigError(f"phrase_weight must be a number >= 0, got {self.phrase_weight!r}", self)
         if not (math.isfinite(self.position_half_life) and self.position_half_life > 0):
             raise ConfigError(f"position_half_life must be a positive number, got {self.position_half_life!r}", self)
-        if self.function_word_repeats < 1 or self.lead_sentences < 0 or self.opening_sentences < 1 or self.openers < 1:
+        if self.max_uses < 1 or self.lead_sentences < 0 or self.opening_sentences < 1 or self.openers < 1:
             raise ConfigError(
-                "function_word_repeats, opening_sentences and openers must be >= 1, lead_sentences >= 0", self
+                "max_uses, opening_sentences and openers must be >= 1, lead_sentences >= 0", self
             )
         if not 1 <= self.min_words <= self.max_words:
             raise ConfigError(
@@ -257,7 +259,7 @@ def agreement_weights(
             mine = sorted(values, reverse=True)
             have = kth.setdefault(key, [])
             kth[key] = [max(a, b) for a, b in zip(have, mine)] + (have[len(mine):] or mine[len(have):])
-        depth = min(max(len(v) for v in kth.values()), config.function_word_repeats)
+        depth = min(max(len(v) for v in kth.values()), config.max_uses)
         more = tuple(
             (sum(v[k] for v in kth.values() if len(v) > k) / origin_count) ** power(word) for k in range(1, depth)
         )

@@ -16,6 +16,7 @@ from newsweave.summarize import (
     SummaryConfig,
     agreement_weights,
     complete,
+    covered_weight,
     name_words,
     reads_alone,
     select,
@@ -165,7 +166,7 @@ def test_reads_alone(text: str, ok: bool) -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [{"words": 0}, {"agreement_power": 0}, {"agreement_power": float("nan")}, {"min_words": 10, "max_words": 5},
-     {"function_word_repeats": 0}, {"position_half_life": -1}, {"opening_sentences": 0}, {"openers": 0},
+     {"max_uses": 0}, {"position_half_life": -1}, {"opening_sentences": 0}, {"openers": 0},
      {"name_power": 0}, {"name_power": float("inf")}],
 )
 def test_config_is_validated(kwargs: dict) -> None:
@@ -262,3 +263,26 @@ def test_seeded_search_is_never_worse_than_plain_greedy(docs: list[list[str]], w
     assert len(set(chosen)) == len(chosen) >= 1
     one = select(candidates, sentence_words, weights, positions, SummaryConfig(words=words, openers=1))
     assert one == greedy  # one opener is plain greedy
+
+
+def test_a_word_earns_again_only_as_often_as_the_sources_openings_repeat_it() -> None:
+    story = [
+        parsed_from_sentences("a", ["The bridge will close and the bridge will reopen in June.", "Residents of the river town shrugged."]),
+        parsed_from_sentences("b", ["The bridge shuts for repairs; the bridge reopens in June.", "The river is high."]),
+        parsed_from_sentences("c", ["Engineers say the bridge must close until June.", "Traffic on the bridge moved to the river road."]),
+    ]
+    index = build_index(story)
+    sentence_words = [words_of(s.text) for s in index.sentences]
+    config = SummaryConfig(words=40)
+    weights = agreement_weights(story, index.sentences, sentence_words, config)
+    bridge, june, river = ((False, stem(w)) for w in ("bridge", "june", "river"))
+    assert weights.repeats[bridge] == pytest.approx((1.0,))  # every source says "bridge" twice
+    assert june not in weights.repeats  # once everywhere: a second "June" earns nothing
+    twice = covered_weight([bridge, bridge], weights, config)
+    assert twice == pytest.approx(2 * weights[bridge])
+    assert covered_weight([june, june], weights, config) == pytest.approx(weights[june])
+    assert covered_weight([bridge, bridge, bridge], weights, config) == pytest.approx(twice)  # no third use anywhere
+    # Only a summary-length opening counts: c's second "bridge" lies beyond its first 8 words.
+    short = agreement_weights(story, index.sentences, sentence_words, SummaryConfig(words=8))
+    assert short.repeats[bridge] == pytest.approx(((2 / 3) ** config.agreement_power,))
+    assert (river in weights) and river not in weights.repeats
