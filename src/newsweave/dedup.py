@@ -50,7 +50,7 @@ class DedupConfig:
     shingle_words: int = 5
     seed: int = 1
     capacity: int = 100_000  # signatures kept in memory; older ones leave the index
-    max_chars: int = 5000  # characters of text read per article
+    max_chars: int = 3000  # characters of text read per article (about 500 words: plenty to tell a copy)
 
     def __post_init__(self) -> None:
         if not 0 < self.threshold <= 1:
