@@ -164,7 +164,8 @@ def test_a_story_a_repair_splits_off_is_stored_with_its_founders_title(tmp_path:
 
     # Joining is made easy, so both events first land in one story; the repair cuts it in two.
     loose = ClusterConfig(join_threshold=0.001, join_ratio=0.0, repair_every=1000)
-    articles = [Article(id=a.id, text=a.text, title=a.title, published=dt.date(2021, 3, 1)) for a in _stream(8)]
+    common = "Emergency services update: "
+    articles = [Article(id=a.id, text=common + a.text, title=common + (a.title or ""), published=dt.date(2021, 3, 1)) for a in _stream(8)]
     with Store.open(tmp_path / "db.sqlite") as store:
         stream = StreamIngest(store, cluster_config=loose)
         list(stream.add_many(articles))
