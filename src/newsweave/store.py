@@ -137,6 +137,26 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1(" ".join(article.text.split()).encode("utf-8")).hexdigest()
 
 
+def _article_row(article: Article, digest: str) -> tuple[object, ...]:
+    """The ``articles`` row of a new article (see :meth:`Store._insert_articles`)."""
+    return (
+        article.id,
+        article.url,
+        canonical_url(article.url) if article.url else None,
+        article.title,
+        article.outlet,
+        article.published.isoformat() if article.published else None,
+        int(article.published_inferred),
+        article.language,
+        article.text,
+        json.dumps(list(article.removed)),
+        article.origin,
+        json.dumps(list(article.dateline)) if article.dateline else None,
+        digest,
+        _now(),
+    )
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -232,18 +252,6 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: commit failed ({exc})", self.path) from exc
 
-    @contextlib.contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested atomic unit inside an open transaction: on an exception only its writes roll back."""
-        self._db.execute("SAVEPOINT article")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK TO article")
-            self._db.execute("RELEASE article")
-            raise
-        self._db.execute("RELEASE article")
-
     # -- articles ----------------------------------------------------------
     def add_article(self, article: Article, digest: str | None = None) -> AddResult:
         """Store a cleaned article, idempotently.
@@ -253,12 +261,17 @@ class Store:
         (the old text is kept in ``article_versions``, the latest wins); the
         same content under another id is a ``duplicate`` of the stored one.
         """
-        with self.transaction():
-            return self._add_article(article, digest)
-
-    def _add_article(self, article: Article, digest: str | None = None) -> AddResult:
-        """:meth:`add_article` inside an open transaction (the stream's path)."""
         digest = digest or content_hash(article)
+        with self.transaction():
+            known = self._known_article(article, digest)
+            if known is not None:
+                return known
+            self._insert_articles([_article_row(article, digest)])
+            return AddResult("new", article.id)
+
+    def _known_article(self, article: Article, digest: str) -> AddResult | None:
+        """What storing ``article`` would be when it is already stored (a duplicate or a
+        new version, which is written here), or None for a new article (nothing written)."""
         url = canonical_url(article.url) if article.url else None
         # One indexed lookup for both the id and the content.
         rows = self._db.execute(
@@ -294,28 +307,16 @@ class Store:
             return AddResult("new_version", stored_id, version + 1)
         if rows:  # the same content under another id: the first stored copy
             return AddResult("duplicate", rows[0][0])
-        self._db.execute(
+        return None
+
+    def _insert_articles(self, rows: Sequence[tuple[object, ...]]) -> None:
+        """Insert rows made by :func:`_article_row` (new articles)."""
+        self._db.executemany(
             "INSERT INTO articles (id, url, canonical_url, title, outlet, published, published_inferred, "
             "language, text, removed, origin, dateline, content_hash, added_at) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                article.id,
-                article.url,
-                url,
-                article.title,
-                article.outlet,
-                article.published.isoformat() if article.published else None,
-                int(article.published_inferred),
-                article.language,
-                article.text,
-                json.dumps(list(article.removed)),
-                article.origin,
-                json.dumps(list(article.dateline)) if article.dateline else None,
-                digest,
-                _now(),
-            ),
+            rows,
         )
-        return AddResult("new", article.id)
 
     def _archive_version(self, article_id: str, version: int) -> None:
         self._db.execute(
@@ -363,9 +364,11 @@ class Store:
             self._set_duplicate_group(article_id, group_id, similarity, minhash)
 
     def _set_duplicate_group(self, article_id: str, group_id: str, similarity: float, minhash: bytes | None) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity, minhash) VALUES (?,?,?,?)",
-            (article_id, group_id, similarity, minhash),
+        self._set_duplicate_groups([(article_id, group_id, similarity, minhash)])
+
+    def _set_duplicate_groups(self, rows: Sequence[tuple[str, str, float, bytes | None]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO near_duplicates (article_id, group_id, similarity, minhash) VALUES (?,?,?,?)", rows
         )
 
     def duplicate_group(self, article_id: str) -> str | None:
@@ -387,10 +390,23 @@ class Store:
         with self.transaction():
             self._set_membership(membership, title)
 
-    def _set_memberships(self, memberships: Sequence[Membership]) -> None:
-        """Many :meth:`_set_membership` calls without titles, in two statements (a repair's moves)."""
+    def _set_memberships(self, memberships: Sequence[Membership], titles: dict[int, str] | None = None) -> None:
+        """Many :meth:`_set_membership` calls in a few statements.
+
+        ``titles`` names the stories these memberships found (a founder's
+        title goes to a story without one); other stories are created untitled
+        when missing.
+        """
+        titles = titles or {}
+        if titles:
+            self._db.executemany(
+                "INSERT INTO stories (id, title) VALUES (?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET title = excluded.title WHERE stories.title = ''",
+                sorted(titles.items()),
+            )
         self._db.executemany(
-            "INSERT OR IGNORE INTO stories (id, title) VALUES (?, '')", [(s,) for s in sorted({m.story_id for m in memberships})]
+            "INSERT OR IGNORE INTO stories (id, title) VALUES (?, '')",
+            [(s,) for s in sorted({m.story_id for m in memberships} - titles.keys())],
         )
         self._db.executemany(
             "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
@@ -577,7 +593,7 @@ def preparing(
     state); the per-article work that needs neither runs beside it, on the
     other core. Enter this before starting threads (a progress bar): the
     workers are forked on entry. ``prepare`` must be a module-level function.
-    At most two windows of ``chunksize * 16`` items are in flight: the
+    At most four windows of ``chunksize * 16`` items are in flight: the
     workers outrun the writer, and ``Pool.imap`` alone would buffer the
     whole stream in memory.
     """
@@ -590,6 +606,11 @@ def preparing(
         yield _in_windows(pool, prepare, iter(items), chunksize, chunksize * 16)
 
 
+# Windows computed ahead of the writer: with two, a worker that finishes its
+# window while the writer is busy (a story repair) waits; four keep it busy.
+_WINDOWS_IN_FLIGHT = 4
+
+
 def _in_windows(pool: "Pool", prepare: Callable[[_Item], _Result], items: Iterator[_Item], chunksize: int, window: int) -> Iterator[_Result]:
     """Results of ``prepare`` over ``items`` in order, computing the next window while this one is consumed."""
     pending: deque["AsyncResult[list[_Result]]"] = deque()
@@ -599,8 +620,8 @@ def _in_windows(pool: "Pool", prepare: Callable[[_Item], _Result], items: Iterat
         if block:
             pending.append(pool.map_async(prepare, block, chunksize))
 
-    submit()
-    submit()
+    for _ in range(_WINDOWS_IN_FLIGHT):
+        submit()
     while pending:
         results = pending.popleft().get()
         submit()
@@ -677,6 +698,7 @@ class StreamIngest:
         self.dedup = NearDuplicateIndex(dedup_config)
         self.clusterer = StoryClusterer(cluster_config)
         self.memory_articles = memory_articles
+        self._pending = _PendingWrites()
         self._replay(replay)
         self.clusterer.reserve_ids(store.max_story_id())
 
@@ -696,8 +718,13 @@ class StreamIngest:
 
     def add(self, article: Article | PreparedArticle) -> IngestOutcome:
         """Store, group and cluster one cleaned article in one transaction."""
-        with self.store.transaction():
-            return self._add(article)
+        try:
+            with self.store.transaction():
+                outcome = self._settle(self._add(article))
+                self._flush()
+                return outcome
+        finally:
+            self._pending = _PendingWrites()  # written, or rolled back with the transaction
 
     def add_many(
         self, articles: Iterable[Article | PreparedArticle], batch_size: int = 500, batch_seconds: float = 0.5
@@ -706,21 +733,27 @@ class StreamIngest:
 
         Outcomes of a batch are yielded only after its commit, so every
         article reported done is on disk; a kill loses at most the batch in
-        flight, none of which was reported. Each article runs in its own
-        savepoint: one that fails (a NewsweaveError) is rolled back alone and
-        reported ``failed``, the rest of the batch stands. (A commit per
-        article costs a WAL frame write and a lock round-trip each; batches
-        are what make a million articles affordable.)
+        flight, none of which was reported. A new article's rows are queued
+        and written with the rest of its batch just before the commit (a few
+        statements per batch instead of several per article); an article that
+        fails (a NewsweaveError) leaves nothing queued and is reported
+        ``failed``, the rest of the batch stands. (A commit per article costs
+        a WAL frame write and a lock round-trip each; batches are what make a
+        million articles affordable.)
         """
         iterator = iter(articles)
         while True:
             done: list[IngestOutcome] = []
             started = time.monotonic()
-            with self.store.transaction():
-                for item in iterator:
-                    done.append(self._add_guarded(item))
-                    if len(done) >= batch_size or time.monotonic() - started >= batch_seconds:
-                        break
+            try:
+                with self.store.transaction():
+                    for item in iterator:
+                        done.append(self._add_guarded(item))
+                        if len(done) >= batch_size or time.monotonic() - started >= batch_seconds:
+                            break
+                    self._flush()
+            finally:
+                self._pending = _PendingWrites()  # written, or rolled back with the transaction
             yield from done
             if not done:
                 return
@@ -728,10 +761,35 @@ class StreamIngest:
     def _add_guarded(self, item: Article | PreparedArticle) -> IngestOutcome:
         article = item.article if isinstance(item, PreparedArticle) else item
         try:
-            with self.store.savepoint():
-                return self._add(item)
+            outcome = self._add(item)
         except NewsweaveError as exc:
             return IngestOutcome(article.id, "failed", error=str(exc))
+        # Outside the guard: a repair that fails is the store's trouble, not this
+        # article's, and rolls the whole batch back.
+        return self._settle(outcome)
+
+    def _settle(self, outcome: IngestOutcome) -> IngestOutcome:
+        """Run a repair when one is due; the outcome then names the article's story after it."""
+        if outcome.status != "new" or not self.clusterer.repair_due:
+            return outcome
+        self._flush()  # a repair rewrites memberships and reads titles: the rows must be there
+        self._repair()
+        # The clusterer knows where the article is now (the store agrees, the
+        # repair wrote every move), unless it forgot it.
+        try:
+            story_id: int | None = self.clusterer.story_of(outcome.article_id)
+        except KeyError:
+            story_id = self.store.story_of(outcome.article_id)
+        return IngestOutcome(outcome.article_id, "new", outcome.group_id, story_id)
+
+    def _flush(self) -> None:
+        """Write the queued rows of new articles (inside the open transaction)."""
+        pending = self._pending
+        if pending.articles:
+            self.store._insert_articles(pending.articles)
+            self.store._set_duplicate_groups(pending.groups)
+            self.store._set_memberships(pending.members, pending.titles)
+        self._pending = _PendingWrites()
 
     def _add(self, item: Article | PreparedArticle) -> IngestOutcome:
         """Store, group and cluster one article inside the open transaction."""
@@ -739,32 +797,31 @@ class StreamIngest:
         from newsweave.dedup import from_bytes, to_bytes
 
         article = item.article if isinstance(item, PreparedArticle) else item
+        digest = item.digest if isinstance(item, PreparedArticle) else content_hash(article)
+        if self._pending.holds(article, digest):
+            self._flush()  # the same id, text or URL earlier in this batch: let the store judge
         # The store's in-transaction writers: this runs inside add()'s or add_many()'s transaction.
-        added = self.store._add_article(article, item.digest if isinstance(item, PreparedArticle) else None)
-        if added.status != "new":
-            return IngestOutcome(added.article_id, added.status, self.store.duplicate_group(added.article_id), self.store.story_of(added.article_id))
+        known = self.store._known_article(article, digest)
+        if known is not None:
+            return IngestOutcome(known.article_id, known.status, self.store.duplicate_group(known.article_id), self.store.story_of(known.article_id))
         if isinstance(item, PreparedArticle):
             minhash, signature_bytes, features = from_bytes(item.minhash, self.dedup.config), item.minhash, item.features
         else:
             minhash = self.dedup.signature(article.text)
             signature_bytes, features = to_bytes(minhash), article_features(article)
         match = self.dedup.add(article.id, article.text, minhash)
-        self.store._set_duplicate_group(article.id, match.group_id, match.similarity, signature_bytes)
         assignment = self.clusterer.assign(features)
-        self.store._set_membership(_membership(article.id, assignment.story_id, assignment.reason), features.title)
-        if self.clusterer.repair_due:
-            self._repair()
-        # A repair may have moved the article; the clusterer knows where (and
-        # the store agrees, the repair wrote every move), unless it forgot it.
-        try:
-            story_id: int | None = self.clusterer.story_of(article.id)
-        except KeyError:
-            story_id = self.store.story_of(article.id)
-        return IngestOutcome(article.id, "new", match.group_id, story_id)
+        # Queued only now that nothing can fail: a failed article leaves no row behind.
+        self._pending.add(
+            article, digest, (article.id, match.group_id, match.similarity, signature_bytes),
+            _membership(article.id, assignment.story_id, assignment.reason), features.title,
+        )
+        return IngestOutcome(article.id, "new", match.group_id, assignment.story_id)
 
     def finish(self) -> int:
         """Run a last repair (end of a batch of input); return how many articles moved."""
         with self.store.transaction():
+            self._flush()
             return self._repair()
 
     def _repair(self) -> int:
@@ -786,6 +843,34 @@ class StreamIngest:
     def _title(self, article_id: str) -> str:
         article = self.store.get_article(article_id)
         return (article.title or article.text[:80]).strip()
+
+
+class _PendingWrites:
+    """Rows of new articles queued for one batch's bulk write, and what they hold (to spot repeats)."""
+
+    def __init__(self) -> None:
+        self.articles: list[tuple[object, ...]] = []
+        self.groups: list[tuple[str, str, float, bytes | None]] = []
+        self.members: list[Membership] = []
+        self.titles: dict[int, str] = {}  # stories founded in this batch -> their title
+        self._keys: set[str] = set()  # ids, content hashes and canonical URLs queued
+
+    def holds(self, article: Article, digest: str) -> bool:
+        return bool(self._keys) and (
+            article.id in self._keys or digest in self._keys or (bool(article.url) and canonical_url(article.url or "") in self._keys)
+        )
+
+    def add(
+        self, article: Article, digest: str, group: tuple[str, str, float, bytes | None], member: Membership, title: str | None
+    ) -> None:
+        self.articles.append(_article_row(article, digest))
+        self.groups.append(group)
+        self.members.append(member)
+        if member.founded and title:
+            self.titles[member.story_id] = title
+        self._keys.update((article.id, digest))
+        if article.url:
+            self._keys.add(canonical_url(article.url))
 
 
 def _membership(article_id: str, story_id: int, reason: "JoinReason") -> Membership:

@@ -72,22 +72,50 @@ def test_prepared_articles_cluster_as_plain_ones(tmp_path: Path) -> None:
     assert prepared == plain
 
 
-def test_a_failing_article_is_rolled_back_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_article_is_rolled_back_alone(tmp_path: Path) -> None:
     articles = _stream(5)
     with Store.open(tmp_path / "db.sqlite") as store:
-        original = store._set_duplicate_group
+        stream = StreamIngest(store)
+        original = stream.clusterer.assign
 
-        def failing(article_id: str, *args: object, **kwargs: object) -> None:
-            if article_id == "a2":
-                raise StoreError("disk on fire", article_id)
-            original(article_id, *args, **kwargs)  # type: ignore[arg-type]
+        def failing(features):  # type: ignore[no-untyped-def]
+            if features.id == "a2":
+                raise StoreError("disk on fire", features.id)
+            return original(features)
 
-        monkeypatch.setattr(store, "_set_duplicate_group", failing)
-        outcomes = list(StreamIngest(store).add_many(articles))
+        stream.clusterer.assign = failing  # type: ignore[method-assign]
+        outcomes = list(stream.add_many(articles))
         assert [o.status for o in outcomes] == ["new", "new", "failed", "new", "new"]
         assert "disk on fire" in (outcomes[2].error or "")
         stored = {a.id for a in store.articles()}
-    assert stored == {"a0", "a1", "a3", "a4"}  # a2's row was rolled back with its savepoint
+        assert store.duplicate_group("a2") is None and store.story_of("a2") is None
+    assert stored == {"a0", "a1", "a3", "a4"}  # a2 left no row behind
+
+
+def test_the_same_article_twice_in_one_batch_is_stored_once(tmp_path: Path) -> None:
+    first = _stream(3)
+    again = Article(id="copy", text=first[1].text, title=first[1].title, published=first[1].published)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        outcomes = list(StreamIngest(store).add_many([*first, first[0], again]))
+        assert [o.status for o in outcomes] == ["new", "new", "new", "duplicate", "duplicate"]
+        assert outcomes[4].article_id == "a1"
+        assert store.count() == 3
+
+
+def test_a_batch_that_fails_to_commit_leaves_nothing_queued(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(tmp_path / "db.sqlite") as store:
+        stream = StreamIngest(store)
+
+        def broken(rows):  # type: ignore[no-untyped-def]
+            raise StoreError("disk full", "db")
+
+        monkeypatch.setattr(store, "_insert_articles", broken)
+        with pytest.raises(StoreError):
+            list(stream.add_many(_stream(2)))
+        monkeypatch.undo()
+        assert store.count() == 0
+        assert [o.status for o in stream.add_many(_stream(4)[2:])] == ["new", "new"]
+        assert {a.id for a in store.articles()} == {"a2", "a3"}
 
 
 def test_re_ingest_in_batches_is_idempotent(tmp_path: Path) -> None:
