@@ -106,14 +106,14 @@ def _shingle_array(text: str, size: int) -> np.ndarray:
 def _word_hashes(words: list[str]) -> list[int]:
     """CRC-32 of each word, through a bounded cache (cleared when full)."""
     cache = _WORD_HASHES
-    try:
-        return list(map(cache.__getitem__, words))
-    except KeyError:
-        if len(cache) > _WORD_CACHE:
-            cache.clear()
-        for word in set(words).difference(cache):
-            cache[word] = zlib.crc32(word.encode("utf-8"))
-        return list(map(cache.__getitem__, words))
+    hashes = list(map(cache.get, words))
+    if None not in hashes:
+        return hashes  # type: ignore[return-value]
+    if len(cache) > _WORD_CACHE:
+        cache.clear()
+    for word in set(words).difference(cache):
+        cache[word] = zlib.crc32(word.encode("utf-8"))
+    return list(map(cache.__getitem__, words))
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:

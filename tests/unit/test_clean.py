@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsweave.clean import clean_article, clean_text, detect_title
 from newsweave.model import Article
 
@@ -115,3 +118,29 @@ def test_impossible_or_implausible_dates_are_ignored_not_raised() -> None:
     assert clean_text("Published: 2023-06-31 The talks lasted nearly six hours.").published is None
     assert clean_text(" date 9999-12-31 The talks lasted nearly six hours.").published is None
     assert clean_text("June 19, 3023 (UPI) -- The talks lasted six hours.").dateline == (6, 19, None)
+
+
+def test_every_signup_marker_key_passes_the_coarse_check() -> None:
+    # The coarse keys gate the per-marker keys, which gate the regexes: a gap would hide a blurb.
+    from newsweave.clean import _SIGNUP_COARSE_KEYS, _SIGNUP_MARKERS
+
+    for marker, keys in _SIGNUP_MARKERS:
+        for key in keys:
+            assert any(coarse in key for coarse in _SIGNUP_COARSE_KEYS), key
+            assert marker.pattern  # every marker has keys
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Sign", "up", "sign-up", "signing", "newsletter", "e-mail", "Email", "emails", "valid", "subscribe",
+             "unsubscribe", "for", "our", "inbox", "cookies", "from", "terms", "of", "use", "İ", "ſign", ".", ","]
+        ),
+        max_size=14,
+    ).map(" ".join)
+)
+def test_signup_score_matches_running_every_marker(line: str) -> None:
+    from newsweave.clean import _SIGNUP_MARKERS, _signup_score
+
+    assert _signup_score(line) == sum(1 for marker, _ in _SIGNUP_MARKERS if marker.search(line))
