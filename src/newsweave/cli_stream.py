@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +31,7 @@ from newsweave.errors import StoreError
 from newsweave.model import Article
 
 _err = Console(stderr=True)
-_WORKER_THRESHOLD = 500  # articles from which ingest prepares them in a worker process
+_WORKER_THRESHOLD = 500  # articles from which ingest prepares them in worker processes
 DEFAULT_CLUSTER_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "cluster"
 
 
@@ -58,9 +59,11 @@ def ingest(
         raise typer.Exit(EXIT_UNUSABLE) from exc
     counts = {"new": 0, "duplicate": 0, "new_version": 0}
     failed = 0
-    # A worker process cleans and prepares while this one stores and clusters;
-    # for a small input the fork is not worth it.
-    workers = 1 if len(result.articles) >= _WORKER_THRESHOLD else 0
+    # Worker processes clean and prepare while this one stores and clusters;
+    # for a small input the fork is not worth it. Two workers even on two
+    # cores: the writer waits on SQLite at times, and one worker idles while
+    # its results wait to be read (measured in BENCHMARKS.md).
+    workers = max(2, (os.cpu_count() or 2) - 1) if len(result.articles) >= _WORKER_THRESHOLD else 0
     with store, preparing(result.articles, clean_and_prepare, workers) as prepared:
         stream = StreamIngest(store)
         with Progress(

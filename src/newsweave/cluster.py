@@ -329,6 +329,7 @@ class StoryClusterer:
         self._next_id = 1
         self._since_repair = 0
         self._dirty: set[int] = set()  # stories changed since the last repair
+        self.reexplained: set[str] = set()  # articles whose story or reason the last repair changed
 
     # -- public API -------------------------------------------------------
     def assign(self, features: ArticleFeatures) -> Assignment:
@@ -400,11 +401,15 @@ class StoryClusterer:
     def repair(self) -> list[tuple[str, int, int]]:
         """Merge stories that are one and split stories that are two; return the moves.
 
-        Each move is ``(article_id, from_story, to_story)``; the members of
-        every story a move touches get fresh join reasons. Only stories that
-        changed since the last repair are examined, so a repair costs in
-        proportion to recent traffic.
+        Each move is ``(article_id, from_story, to_story)``. A moved article
+        gets a fresh join reason, and so does every member of a story a split
+        cut (both sides are rebuilt); a merge keeps the older story's members
+        and their reasons. :attr:`reexplained` lists every article whose
+        story or reason this repair changed. Only stories that changed since
+        the last repair are examined, so a repair costs in proportion to
+        recent traffic.
         """
+        self.reexplained = set()
         with _one_blas_thread():
             return self._repair()
 
@@ -452,20 +457,19 @@ class StoryClusterer:
         chosen /= math.sqrt(float(chosen @ chosen)) or 1.0
         return dict(zip([terms[i] for i in top.tolist()], chosen.tolist()))
 
-    def _candidates(self, vector: dict[str, float], features: ArticleFeatures, presorted: bool = False) -> list[int]:
+    def _candidates(self, vector: dict[str, float], features: ArticleFeatures) -> list[int]:
         """The stories most worth scoring: those sharing most of the article's strong terms.
 
         Each term's posting list is scanned from its most recently active
         stories, and only the best few by shared term weight inside the time
         window are scored exactly, so the cost per article stays flat as the
-        stream grows. ``presorted``: the vector lists its terms strongest first
-        (as :meth:`_vector` makes them).
+        stream grows. The vector must list its terms strongest first (as
+        :meth:`_vector` makes them).
         """
         hits: dict[int, float] = {}
         buckets = self._query_buckets(features.published)
         index = self._index
-        strongest = vector.items() if presorted else sorted(vector.items(), key=_WEIGHT, reverse=True)
-        for term, weight in islice(strongest, 2 * _INDEX_TERMS):
+        for term, weight in islice(vector.items(), 2 * _INDEX_TERMS):
             for bucket in buckets:
                 posting = index.get((term, bucket))
                 if not posting:
@@ -527,7 +531,7 @@ class StoryClusterer:
     def _best_story(self, vector: dict[str, float], features: ArticleFeatures) -> tuple[_Story | None, JoinReason]:
         best: _Story | None = None
         best_score = 0.0
-        for story_id in self._candidates(vector, features, presorted=True):
+        for story_id in self._candidates(vector, features):
             story = self._stories[story_id]
             score = self._score(vector, story)
             if score > best_score:
@@ -553,7 +557,10 @@ class StoryClusterer:
         self._post(story.id, vector, features.published)
 
     def _post(self, story_id: int, vector: dict[str, float], published: dt.date | None) -> None:
-        """List the story under the article's strongest terms in its time slice, as most recently active."""
+        """List the story under the article's strongest terms in its time slice, as most recently active.
+
+        ``vector`` lists its terms strongest first (every article vector does).
+        """
         bucket = self._bucket(published)
         if published is not None and (self._latest is None or published > self._latest):
             self._latest = published
@@ -579,7 +586,7 @@ class StoryClusterer:
         # The centroid's strongest terms, as sorted() would rank them; scale does not change the ranking.
         strongest = dict(heapq.nlargest(2 * _INDEX_TERMS, story.centroid.items(), key=_WEIGHT))
         pseudo = ArticleFeatures(f"story:{story.id}", {}, frozenset(), frozenset(), story.first, "")
-        for other_id in sorted(self._candidates(strongest, pseudo, presorted=True)):
+        for other_id in sorted(self._candidates(strongest, pseudo)):
             other = self._stories.get(other_id)
             if other is None or other_id == story.id or not other.members:
                 continue
@@ -597,6 +604,7 @@ class StoryClusterer:
             for article_id in moved:
                 self._join(low, self._vectors[article_id], self._features[article_id],
                            self._explain(self._vectors[article_id], self._features[article_id], low))
+            self.reexplained.update(moved)
             high.members = []
             del self._stories[high.id]
             self._dirty.discard(high.id)
@@ -675,6 +683,7 @@ class StoryClusterer:
             self._story_of[article_id] = story.id
             self._reasons[article_id] = reason
             self._post(story.id, vector, features.published)
+        self.reexplained.update(member_ids)
         story.centroid, story.names = fresh.centroid, fresh.names
         story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
         story.uncut_at = 0  # a new set of members: not examined yet

@@ -200,6 +200,15 @@ class NearDuplicateIndex:
             del self._group[oldest]
         return match
 
+    def forget(self, article_id: str) -> None:
+        """Take an article out of the index (one that was indexed but never stored)."""
+        if article_id not in self._group:
+            return
+        self._lsh.remove(article_id)
+        del self._signatures[article_id]
+        del self._group[article_id]
+        self._order.remove(article_id)
+
     def __len__(self) -> int:
         return len(self._order)
 

@@ -26,7 +26,7 @@ import json
 import sqlite3
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Sequence, TypeVar
@@ -154,6 +154,25 @@ def _article_row(article: Article, digest: str) -> tuple[object, ...]:
         json.dumps(list(article.dateline)) if article.dateline else None,
         digest,
         _now(),
+    )
+
+
+def _membership_from_row(r: Sequence[object]) -> Membership:
+    return Membership(
+        str(r[0]), int(r[1]), float(r[2]), tuple(json.loads(str(r[3]))), tuple(json.loads(str(r[4]))), bool(r[5]),
+        None if r[6] is None else str(r[6]),
+    )
+
+
+def _member_row(membership: Membership) -> tuple[object, ...]:
+    """The ``story_members`` row of a membership."""
+    return (
+        membership.article_id,
+        membership.story_id,
+        membership.similarity,
+        json.dumps(list(membership.shared_entities)),
+        json.dumps(list(membership.shared_terms)),
+        int(membership.founded),
     )
 
 
@@ -361,10 +380,7 @@ class Store:
     def set_duplicate_group(self, article_id: str, group_id: str, similarity: float, minhash: bytes | None = None) -> None:
         """Record an article's near-duplicate group (and its MinHash, to rebuild the index)."""
         with self.transaction():
-            self._set_duplicate_group(article_id, group_id, similarity, minhash)
-
-    def _set_duplicate_group(self, article_id: str, group_id: str, similarity: float, minhash: bytes | None) -> None:
-        self._set_duplicate_groups([(article_id, group_id, similarity, minhash)])
+            self._set_duplicate_groups([(article_id, group_id, similarity, minhash)])
 
     def _set_duplicate_groups(self, rows: Sequence[tuple[str, str, float, bytes | None]]) -> None:
         self._db.executemany(
@@ -411,17 +427,7 @@ class Store:
         self._db.executemany(
             "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
             "shared_terms, founded) VALUES (?,?,?,?,?,?)",
-            [
-                (
-                    m.article_id,
-                    m.story_id,
-                    m.similarity,
-                    json.dumps(list(m.shared_entities)),
-                    json.dumps(list(m.shared_terms)),
-                    int(m.founded),
-                )
-                for m in memberships
-            ],
+            [_member_row(m) for m in memberships],
         )
 
     def _set_membership(self, membership: Membership, title: str | None = None) -> None:
@@ -436,14 +442,7 @@ class Store:
         self._db.execute(
             "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
             "shared_terms, founded) VALUES (?,?,?,?,?,?)",
-            (
-                membership.article_id,
-                membership.story_id,
-                membership.similarity,
-                json.dumps(list(membership.shared_entities)),
-                json.dumps(list(membership.shared_terms)),
-                int(membership.founded),
-            ),
+            _member_row(membership),
         )
 
     def set_story_title(self, story_id: int, title: str) -> None:
@@ -478,10 +477,16 @@ class Store:
             "LEFT JOIN near_duplicates d ON d.article_id = m.article_id WHERE m.story_id = ? ORDER BY a.seq",
             (story_id,),
         ).fetchall()
-        return [
-            Membership(r[0], int(r[1]), float(r[2]), tuple(json.loads(r[3])), tuple(json.loads(r[4])), bool(r[5]), r[6])
-            for r in rows
-        ]
+        return [_membership_from_row(r) for r in rows]
+
+    def membership(self, article_id: str) -> Membership | None:
+        """An article's place in its story and why (None when it has none)."""
+        r = self._db.execute(
+            "SELECT m.article_id, m.story_id, m.similarity, m.shared_entities, m.shared_terms, m.founded, d.group_id "
+            "FROM story_members m LEFT JOIN near_duplicates d ON d.article_id = m.article_id WHERE m.article_id = ?",
+            (article_id,),
+        ).fetchone()
+        return None if r is None else _membership_from_row(r)
 
     def story_of(self, article_id: str) -> int | None:
         row = self._db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
@@ -633,7 +638,7 @@ class IngestOutcome:
     """One article's ingest, reported only after its transaction committed.
 
     ``status`` is ``failed`` (with ``error``) when the article could not be
-    stored; its writes were rolled back and the rest of its batch stands.
+    stored; nothing of it was written and the rest of its batch stands.
     """
 
     article_id: str
@@ -699,32 +704,62 @@ class StreamIngest:
         self.clusterer = StoryClusterer(cluster_config)
         self.memory_articles = memory_articles
         self._pending = _PendingWrites()
+        self._broken = False  # set when a batch failed: memory no longer matches the store
         self._replay(replay)
         self.clusterer.reserve_ids(store.max_story_id())
 
     def _replay(self, limit: int) -> None:
-        from newsweave.cluster import JoinReason, article_features
-        from newsweave.dedup import from_bytes
+        """Rebuild the in-memory state from the last ``limit`` stored articles.
 
-        signatures = dict(self.store.signatures(limit))
+        Signatures are computed again from the stored text, so a store
+        written under other MinHash settings (another ``max_chars``) stays
+        comparable; each article keeps the join reason stored for it.
+        """
+        from newsweave.cluster import JoinReason, article_features
+
         for article in self.store.recent_articles(limit):
-            if article.id in signatures:
-                group = self.store.duplicate_group(article.id)
-                self.dedup.add(article.id, article.text, from_bytes(signatures[article.id], self.dedup.config), group)
-            story_id = self.store.story_of(article.id)
-            if story_id is not None:
-                reason = JoinReason(0.0, (), (), 0.0)
-                self.clusterer.place(article_features(article), story_id, reason)
+            group = self.store.duplicate_group(article.id)
+            if group is not None:
+                self.dedup.add(article.id, article.text, None, group)
+            membership = self.store.membership(article.id)
+            if membership is not None:
+                reason = JoinReason(
+                    membership.similarity, membership.shared_entities, membership.shared_terms,
+                    membership.similarity, membership.founded,
+                )
+                self.clusterer.place(article_features(article), membership.story_id, reason)
 
     def add(self, article: Article | PreparedArticle) -> IngestOutcome:
         """Store, group and cluster one cleaned article in one transaction."""
+        self._check_usable()
         try:
             with self.store.transaction():
-                outcome = self._settle(self._add(article))
+                outcome = self._add_guarded(article, guard=False)
                 self._flush()
                 return outcome
+        except BaseException:
+            self._broken = True  # memory holds the article the store rolled back
+            raise
         finally:
             self._pending = _PendingWrites()  # written, or rolled back with the transaction
+
+    def _check_usable(self) -> None:
+        if self._broken:
+            raise StoreError(
+                f"{self.store.path}: an earlier batch failed and was rolled back; open a new StreamIngest "
+                "(it rebuilds its state from the store)",
+                self.store.path,
+            )
+
+    def _current(self, outcome: IngestOutcome) -> IngestOutcome:
+        """The outcome with the article's story as it is now (after the batch's repairs)."""
+        if outcome.status != "new":
+            return outcome
+        try:
+            story_id: int | None = self.clusterer.story_of(outcome.article_id)
+        except KeyError:  # forgotten by now: the store knows
+            story_id = self.store.story_of(outcome.article_id)
+        return outcome if story_id == outcome.story_id else replace(outcome, story_id=story_id)
 
     def add_many(
         self, articles: Iterable[Article | PreparedArticle], batch_size: int = 500, batch_seconds: float = 0.5
@@ -737,7 +772,10 @@ class StreamIngest:
         and written with the rest of its batch just before the commit (a few
         statements per batch instead of several per article); an article that
         fails (a NewsweaveError) leaves nothing queued and is reported
-        ``failed``, the rest of the batch stands. (A commit per article costs
+        ``failed``, the rest of the batch stands. A failure of the store
+        itself (writing the batch, a story repair) rolls the whole batch back
+        and is raised; this StreamIngest then refuses further work, as its
+        memory holds articles the store does not. (A commit per article costs
         a WAL frame write and a lock round-trip each; batches are what make a
         million articles affordable.)
         """
@@ -745,6 +783,7 @@ class StreamIngest:
         while True:
             done: list[IngestOutcome] = []
             started = time.monotonic()
+            self._check_usable()
             try:
                 with self.store.transaction():
                     for item in iterator:
@@ -752,20 +791,34 @@ class StreamIngest:
                         if len(done) >= batch_size or time.monotonic() - started >= batch_seconds:
                             break
                     self._flush()
+            except BaseException:
+                self._broken = True  # memory holds the batch the store rolled back
+                raise
             finally:
                 self._pending = _PendingWrites()  # written, or rolled back with the transaction
-            yield from done
+            # A repair later in the batch may have moved an article since its outcome was made.
+            yield from (self._current(outcome) for outcome in done)
             if not done:
                 return
 
-    def _add_guarded(self, item: Article | PreparedArticle) -> IngestOutcome:
+    def _add_guarded(self, item: Article | PreparedArticle, guard: bool = True) -> IngestOutcome:
+        """:meth:`_add`, an article that fails (a NewsweaveError) reported ``failed`` and forgotten.
+
+        Outside the guard: writing the rows of earlier articles and the
+        repair, whose failures are the store's trouble, not this article's,
+        and roll the whole batch back.
+        """
         article = item.article if isinstance(item, PreparedArticle) else item
+        digest = item.digest if isinstance(item, PreparedArticle) else content_hash(article)
+        if self._pending.holds(article, digest):
+            self._flush()  # the same id, text or URL earlier in this batch: let the store judge
         try:
-            outcome = self._add(item)
+            outcome = self._add(item, digest)
         except NewsweaveError as exc:
+            if not guard:
+                raise
+            self.dedup.forget(article.id)  # it may have been indexed before the failure
             return IngestOutcome(article.id, "failed", error=str(exc))
-        # Outside the guard: a repair that fails is the store's trouble, not this
-        # article's, and rolls the whole batch back.
         return self._settle(outcome)
 
     def _settle(self, outcome: IngestOutcome) -> IngestOutcome:
@@ -791,15 +844,12 @@ class StreamIngest:
             self.store._set_memberships(pending.members, pending.titles)
         self._pending = _PendingWrites()
 
-    def _add(self, item: Article | PreparedArticle) -> IngestOutcome:
-        """Store, group and cluster one article inside the open transaction."""
+    def _add(self, item: Article | PreparedArticle, digest: str) -> IngestOutcome:
+        """Store, group and cluster one article inside the open transaction (its rows queued)."""
         from newsweave.cluster import article_features
         from newsweave.dedup import from_bytes, to_bytes
 
         article = item.article if isinstance(item, PreparedArticle) else item
-        digest = item.digest if isinstance(item, PreparedArticle) else content_hash(article)
-        if self._pending.holds(article, digest):
-            self._flush()  # the same id, text or URL earlier in this batch: let the store judge
         # The store's in-transaction writers: this runs inside add()'s or add_many()'s transaction.
         known = self.store._known_article(article, digest)
         if known is not None:
@@ -827,10 +877,11 @@ class StreamIngest:
     def _repair(self) -> int:
         moves = self.clusterer.repair()
         touched = {story for _, old, new in moves for story in (old, new)}
-        rewritten: list[Membership] = []
-        for story_id in sorted(touched):
-            for article_id in self.clusterer.members(story_id):
-                rewritten.append(_membership(article_id, story_id, self.clusterer.reason(article_id)))
+        # Only what the repair changed: a merge keeps the older story's members as they were.
+        rewritten = [
+            _membership(article_id, self.clusterer.story_of(article_id), self.clusterer.reason(article_id))
+            for article_id in sorted(self.clusterer.reexplained)
+        ]
         self.store._set_memberships(rewritten)  # creates the stories a split started ...
         for membership in rewritten:
             if membership.founded:  # ... which take their founder's title

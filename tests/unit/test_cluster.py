@@ -123,3 +123,22 @@ def test_bench_cluster_command_keeps_its_floor() -> None:
     assert report["articles"] == 552
     assert report["newsweave"]["all"]["f1"] >= 0.95
     assert report["newsweave"]["all"]["f1"] > report["tfidf_baseline"]["all"]["f1"] + 0.05
+
+
+def test_a_story_is_examined_for_a_cut_again_only_after_enough_new_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    clusterer = StoryClusterer(ClusterConfig(repair_every=1))
+    examined: list[int] = []
+    original = StoryClusterer._cut
+
+    def counting(self, story, depth):  # type: ignore[no-untyped-def]
+        examined.append(len(story.members))
+        return original(self, story, depth)
+
+    monkeypatch.setattr(StoryClusterer, "_cut", counting)
+    text = "A strong earthquake struck Tarnova province, killing 12 people and flattening homes in the old town."
+    for n in range(7):
+        clusterer.assign(article_features(_article(f"a{n}", "Tarnova quake", f"{text} Report {n}.", 1)))
+        clusterer.repair()
+    assert len(clusterer.stories()) == 1  # one event: never cut
+    # Examined at 4 members (the least a cut needs), then only once 2 more had come (min_split_side).
+    assert examined == [4, 6]

@@ -102,7 +102,7 @@ def test_the_same_article_twice_in_one_batch_is_stored_once(tmp_path: Path) -> N
         assert store.count() == 3
 
 
-def test_a_batch_that_fails_to_commit_leaves_nothing_queued(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_a_failed_batch_the_stream_refuses_and_a_new_one_carries_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with Store.open(tmp_path / "db.sqlite") as store:
         stream = StreamIngest(store)
 
@@ -114,8 +114,57 @@ def test_a_batch_that_fails_to_commit_leaves_nothing_queued(tmp_path: Path, monk
             list(stream.add_many(_stream(2)))
         monkeypatch.undo()
         assert store.count() == 0
-        assert [o.status for o in stream.add_many(_stream(4)[2:])] == ["new", "new"]
-        assert {a.id for a in store.articles()} == {"a2", "a3"}
+        # Its memory holds the rolled-back batch: it must not go on.
+        with pytest.raises(StoreError, match="open a new StreamIngest"):
+            list(stream.add_many(_stream(4)[2:]))
+        fresh = StreamIngest(store)
+        assert [o.status for o in fresh.add_many(_stream(4))] == ["new"] * 4
+        fresh.finish()
+        assert store.count() == 4
+        assert all(story.title for story in store.stories())
+
+
+def test_a_new_version_within_one_batch_is_archived(tmp_path: Path) -> None:
+    first = _stream(2)
+    changed = Article(id="a0", text=first[0].text + " Updated with the toll.", title=first[0].title, published=first[0].published)
+    moved = Article(id="b0", url="https://example.org/x?utm_source=feed", text="A first text about the Velna floods, reported at length.")
+    moved_again = Article(id="b1", url="https://example.org/x", text="A second text about the Velna floods, corrected at length.")
+    with Store.open(tmp_path / "db.sqlite") as store:
+        outcomes = list(StreamIngest(store).add_many([*first, changed, moved, moved_again]))
+        assert [o.status for o in outcomes] == ["new", "new", "new_version", "new", "new_version"]
+        assert store.get_article("a0").text.endswith("Updated with the toll.")
+        assert [v for v, _ in store.article_versions("a0")] == [1]
+        assert store.get_article("b0").text.startswith("A second text")
+
+
+def test_outcomes_name_the_story_after_the_batch_repairs(tmp_path: Path) -> None:
+    from newsweave.cluster import ClusterConfig
+
+    loose = ClusterConfig(join_threshold=0.001, join_ratio=0.0, repair_every=8)
+    common = "Emergency services update: "
+    articles = [Article(id=a.id, text=common + a.text, title=common + (a.title or ""), published=dt.date(2021, 3, 1)) for a in _stream(8)]
+    with Store.open(tmp_path / "db.sqlite") as store:
+        outcomes = list(StreamIngest(store, cluster_config=loose).add_many(articles))
+        assert {o.article_id: o.story_id for o in outcomes} == {a.id: store.story_of(a.id) for a in articles}
+        assert len({o.story_id for o in outcomes}) == 2  # the repair split the loose story
+
+
+def test_a_restart_replays_the_stored_reasons(tmp_path: Path) -> None:
+    # A later repair rewrites what it re-explains; replayed members must carry their real reasons.
+    with Store.open(tmp_path / "db.sqlite") as store:
+        stream = StreamIngest(store)
+        list(stream.add_many(_stream(6)))
+        stream.finish()
+        stored = {m.article_id: m for s in store.stories() for m in store.memberships(int(s.id))}
+    with Store.open(tmp_path / "db.sqlite") as store:
+        clusterer = StreamIngest(store).clusterer
+        for article_id, membership in stored.items():
+            reason = clusterer.reason(article_id)
+            assert clusterer.story_of(article_id) == membership.story_id
+            assert (reason.founded, reason.similarity, reason.shared_terms) == (
+                membership.founded, membership.similarity, membership.shared_terms
+            )
+    assert sum(m.founded for m in stored.values()) == 2
 
 
 def test_re_ingest_in_batches_is_idempotent(tmp_path: Path) -> None:
