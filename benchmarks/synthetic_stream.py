@@ -121,12 +121,6 @@ def _vocabulary(events: list[list[Article]], event: int) -> list[str]:
     return _VOCABULARY[event]
 
 
-def synthetic_stream(events: list[list[Article]], count: int, seed: int = 7, years: int = 10) -> Iterator[tuple[Article, str]]:
-    """``count`` perturbed articles with their gold instance (see :func:`synthetic_recipes`)."""
-    for recipe, gold in synthetic_recipes(events, count, seed, years):
-        yield build_article(events, recipe), gold
-
-
 def real_events(root: Path) -> list[list[Article]]:
     """The real benchmark articles grouped by gold event, cleaned once."""
     from newsweave.clean import clean_article
@@ -147,7 +141,7 @@ def use_events(events: list[list[Article]]) -> None:
     _EVENTS[:] = events
 
 
-def prepare_item(item: tuple["Recipe | Article", str], clean: bool) -> tuple[object, str]:
+def prepare_item(item: tuple[Recipe, str], clean: bool) -> tuple[object, str]:
     """An item of the stream with its per-article work done: built, cleaned, features, MinHash.
 
     Module-level so a worker process can run it (the benchmark's ``--workers``).
@@ -158,7 +152,7 @@ def prepare_item(item: tuple["Recipe | Article", str], clean: bool) -> tuple[obj
     from newsweave.store import prepare_article
 
     recipe, label = item
-    article = build_article(_EVENTS, recipe) if isinstance(recipe, Recipe) else recipe
+    article = build_article(_EVENTS, recipe)
     if clean:
         # The cleaner takes raw text; a clean copy passes through unchanged in substance.
         merged = replace(article, title=None, text=f"{article.title}\n\n{article.text}")

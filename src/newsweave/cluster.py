@@ -435,13 +435,11 @@ class StoryClusterer:
             # Forget terms seen once: they weigh the same as unseen ones anyway.
             self._df = {term: count for term, count in self._df.items() if count > 1}
 
-    def _idf(self, term: str) -> float:
-        return math.log((1 + self._docs) / (1 + self._df.get(term, 0))) + 1.0
-
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
         """The article's unit TF-IDF vector over its strongest terms, strongest first.
 
-        :meth:`_idf`'s arithmetic in numpy: this runs for every term of every article.
+        Weight = (1 + log count) * (log((1 + docs) / (1 + df)) + 1), in numpy:
+        this runs for every term of every article.
         """
         import numpy as np
 

@@ -137,12 +137,16 @@ def content_hash(article: Article) -> str:
     return hashlib.sha1(" ".join(article.text.split()).encode("utf-8")).hexdigest()
 
 
-def _article_row(article: Article, digest: str) -> tuple[object, ...]:
-    """The ``articles`` row of a new article (see :meth:`Store._insert_articles`)."""
+def _canonical(article: Article) -> str | None:
+    return canonical_url(article.url) if article.url else None
+
+
+def _article_row(article: Article, digest: str, url: str | None) -> tuple[object, ...]:
+    """The ``articles`` row of a new article whose canonical URL is ``url`` (see :meth:`Store._insert_articles`)."""
     return (
         article.id,
         article.url,
-        canonical_url(article.url) if article.url else None,
+        url,
         article.title,
         article.outlet,
         article.published.isoformat() if article.published else None,
@@ -281,17 +285,18 @@ class Store:
         same content under another id is a ``duplicate`` of the stored one.
         """
         digest = digest or content_hash(article)
+        url = _canonical(article)
         with self.transaction():
-            known = self._known_article(article, digest)
+            known = self._known_article(article, digest, url)
             if known is not None:
                 return known
-            self._insert_articles([_article_row(article, digest)])
+            self._insert_articles([_article_row(article, digest, url)])
             return AddResult("new", article.id)
 
-    def _known_article(self, article: Article, digest: str) -> AddResult | None:
-        """What storing ``article`` would be when it is already stored (a duplicate or a
-        new version, which is written here), or None for a new article (nothing written)."""
-        url = canonical_url(article.url) if article.url else None
+    def _known_article(self, article: Article, digest: str, url: str | None) -> AddResult | None:
+        """What storing ``article`` (canonical URL ``url``) would be when it is already stored
+        (a duplicate or a new version, which is written here), or None for a new article
+        (nothing written)."""
         # One indexed lookup for both the id and the content.
         rows = self._db.execute(
             "SELECT id, content_hash, version FROM articles WHERE id = ? OR content_hash = ? ORDER BY seq",
@@ -391,15 +396,6 @@ class Store:
         row = self._db.execute("SELECT group_id FROM near_duplicates WHERE article_id = ?", (article_id,)).fetchone()
         return None if row is None else str(row[0])
 
-    def signatures(self, limit: int) -> list[tuple[str, bytes]]:
-        """The most recent ``limit`` MinHash signatures, oldest first."""
-        rows = self._db.execute(
-            "SELECT d.article_id, d.minhash FROM near_duplicates d JOIN articles a ON a.id = d.article_id "
-            "WHERE d.minhash IS NOT NULL ORDER BY a.seq DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        return [(str(a), bytes(b)) for a, b in reversed(rows)]
-
     # -- stories -----------------------------------------------------------
     def set_membership(self, membership: Membership, title: str | None = None) -> None:
         """Put an article in a story (creating the story), replacing any earlier place."""
@@ -424,6 +420,9 @@ class Store:
             "INSERT OR IGNORE INTO stories (id, title) VALUES (?, '')",
             [(s,) for s in sorted({m.story_id for m in memberships} - titles.keys())],
         )
+        self._write_members(memberships)
+
+    def _write_members(self, memberships: Sequence[Membership]) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
             "shared_terms, founded) VALUES (?,?,?,?,?,?)",
@@ -439,11 +438,7 @@ class Store:
             )
         else:
             self._db.execute("INSERT OR IGNORE INTO stories (id, title) VALUES (?, ?)", (membership.story_id, title or ""))
-        self._db.execute(
-            "INSERT OR REPLACE INTO story_members (article_id, story_id, similarity, shared_entities, "
-            "shared_terms, founded) VALUES (?,?,?,?,?,?)",
-            _member_row(membership),
-        )
+        self._write_members([membership])
 
     def set_story_title(self, story_id: int, title: str) -> None:
         with self.transaction():
@@ -810,10 +805,11 @@ class StreamIngest:
         """
         article = item.article if isinstance(item, PreparedArticle) else item
         digest = item.digest if isinstance(item, PreparedArticle) else content_hash(article)
-        if self._pending.holds(article, digest):
+        url = _canonical(article)
+        if self._pending.holds(article.id, digest, url):
             self._flush()  # the same id, text or URL earlier in this batch: let the store judge
         try:
-            outcome = self._add(item, digest)
+            outcome = self._add(item, digest, url)
         except NewsweaveError as exc:
             if not guard:
                 raise
@@ -844,14 +840,14 @@ class StreamIngest:
             self.store._set_memberships(pending.members, pending.titles)
         self._pending = _PendingWrites()
 
-    def _add(self, item: Article | PreparedArticle, digest: str) -> IngestOutcome:
+    def _add(self, item: Article | PreparedArticle, digest: str, url: str | None) -> IngestOutcome:
         """Store, group and cluster one article inside the open transaction (its rows queued)."""
         from newsweave.cluster import article_features
         from newsweave.dedup import from_bytes, to_bytes
 
         article = item.article if isinstance(item, PreparedArticle) else item
         # The store's in-transaction writers: this runs inside add()'s or add_many()'s transaction.
-        known = self.store._known_article(article, digest)
+        known = self.store._known_article(article, digest, url)
         if known is not None:
             return IngestOutcome(known.article_id, known.status, self.store.duplicate_group(known.article_id), self.store.story_of(known.article_id))
         if isinstance(item, PreparedArticle):
@@ -863,7 +859,7 @@ class StreamIngest:
         assignment = self.clusterer.assign(features)
         # Queued only now that nothing can fail: a failed article leaves no row behind.
         self._pending.add(
-            article, digest, (article.id, match.group_id, match.similarity, signature_bytes),
+            article, digest, url, (article.id, match.group_id, match.similarity, signature_bytes),
             _membership(article.id, assignment.story_id, assignment.reason), features.title,
         )
         return IngestOutcome(article.id, "new", match.group_id, assignment.story_id)
@@ -906,22 +902,27 @@ class _PendingWrites:
         self.titles: dict[int, str] = {}  # stories founded in this batch -> their title
         self._keys: set[str] = set()  # ids, content hashes and canonical URLs queued
 
-    def holds(self, article: Article, digest: str) -> bool:
-        return bool(self._keys) and (
-            article.id in self._keys or digest in self._keys or (bool(article.url) and canonical_url(article.url or "") in self._keys)
-        )
+    def holds(self, article_id: str, digest: str, url: str | None) -> bool:
+        keys = self._keys
+        return bool(keys) and (article_id in keys or digest in keys or (url is not None and url in keys))
 
     def add(
-        self, article: Article, digest: str, group: tuple[str, str, float, bytes | None], member: Membership, title: str | None
+        self,
+        article: Article,
+        digest: str,
+        url: str | None,
+        group: tuple[str, str, float, bytes | None],
+        member: Membership,
+        title: str | None,
     ) -> None:
-        self.articles.append(_article_row(article, digest))
+        self.articles.append(_article_row(article, digest, url))
         self.groups.append(group)
         self.members.append(member)
         if member.founded and title:
             self.titles[member.story_id] = title
         self._keys.update((article.id, digest))
-        if article.url:
-            self._keys.add(canonical_url(article.url))
+        if url is not None:
+            self._keys.add(url)
 
 
 def _membership(article_id: str, story_id: int, reason: "JoinReason") -> Membership:
