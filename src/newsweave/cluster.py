@@ -29,15 +29,19 @@ import heapq
 import math
 import re
 import sys
+import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import add, itemgetter, mul
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from newsweave.errors import ConfigError
 from newsweave.model import Article
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "ArticleFeatures",
@@ -81,7 +85,12 @@ _FIGURE_SKIP = frozenset({"percent", "am", "pm", "p", "a", "of", "and", "or", "t
 _VECTOR_TERMS = 80  # an article's vector keeps its strongest terms: less noise, faster
 _CENTROID_TERMS = 300  # a story's centroid keeps its strongest terms
 _INDEX_TERMS = 8  # an article posts its strongest terms to the candidate index (12 scored the same, slower)
-_DF_TERMS = 2_000_000  # document frequencies kept before terms seen once are pruned
+# Document frequencies live in a fixed array indexed by a stable hash of the
+# term (crc32, folded): constant memory and numpy-speed updates where a dict
+# of every term ever seen grew to millions of keys. Colliding terms share a
+# count; at 2^24 slots that touches only rare terms, whose weight barely moves.
+_DF_SLOTS = 1 << 24
+_TERM_IDS: dict[str, int] = {}  # term -> slot, a cache (bounded by _STEM_CACHE)
 _POSTING_SCAN = 32  # most recently active stories read per term
 _CANDIDATES = 12  # stories scored exactly per article (24 scored the same on the dev stream, slower)
 _SPLIT_SAMPLE = 60  # most members a split examines pairwise
@@ -140,6 +149,7 @@ class ArticleFeatures:
 
     id: str
     terms: dict[str, float]  # stemmed content word -> weighted count
+    term_slots: array  # per term, in ``terms`` order: its document-frequency slot (see term_slot)
     names: frozenset[str]  # capitalised words inside sentences, lower-cased
     figures: frozenset[tuple[str, str]]  # (number, stemmed word it counts)
     published: dt.date | None
@@ -176,11 +186,22 @@ def article_features(article: Article) -> ArticleFeatures:
     return ArticleFeatures(
         id=article.id,
         terms=terms,
+        term_slots=array("q", map(term_slot, terms)),
         names=frozenset(names),
         figures=figures,
         published=article.published,
         title=title.strip() or article.text[:80].strip(),
     )
+
+
+def term_slot(term: str) -> int:
+    """The document-frequency slot of a term: the same in every process and run (crc32)."""
+    slot = _TERM_IDS.get(term)
+    if slot is None:
+        slot = zlib.crc32(term.encode("utf-8")) % _DF_SLOTS
+        if len(_TERM_IDS) < _STEM_CACHE:
+            _TERM_IDS[term] = slot
+    return slot
 
 
 def _count_terms(text: str, terms: dict[str, float]) -> None:
@@ -280,6 +301,9 @@ class _Story:
     # Members when a repair last found no cut: one more article rarely makes
     # a cut where there was none, so the story waits for more (see _split).
     uncut_at: int = 0
+    # Members when a repair last looked for a story to merge it into: likewise
+    # (see _merge_due).
+    unmerged_at: int = 0
 
     def cohesion(self) -> float:
         """Mean pairwise similarity of the members (unit vectors: from the sum's norm)."""
@@ -315,7 +339,7 @@ class StoryClusterer:
 
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
-        self._df: dict[str, int] = {}
+        self._df: np.ndarray | None = None  # made on first use: 64 MB
         self._docs = 0
         self._stories: dict[int, _Story] = {}
         # (term, time slice) -> stories listed under it, least recently active
@@ -418,8 +442,11 @@ class StoryClusterer:
         moves: list[tuple[str, int, int]] = []
         for story_id in sorted(self._dirty):
             story = self._stories.get(story_id)
-            if story is not None and story.members:
-                moves.extend(self._merge_into_neighbour(story))
+            if story is not None and story.members and _grew_enough(len(story.members), story.unmerged_at, 1):
+                merged = self._merge_into_neighbour(story)
+                if not merged:
+                    story.unmerged_at = len(story.members)
+                moves.extend(merged)
         for story_id in sorted(self._dirty):
             story = self._stories.get(story_id)
             if story is not None:
@@ -429,11 +456,13 @@ class StoryClusterer:
 
     # -- scoring ----------------------------------------------------------
     def _learn_df(self, features: ArticleFeatures) -> None:
+        import numpy as np
+
         self._docs += 1
-        _count_into(self._df, features.terms)
-        if len(self._df) > _DF_TERMS:
-            # Forget terms seen once: they weigh the same as unseen ones anyway.
-            self._df = {term: count for term, count in self._df.items() if count > 1}
+        if self._df is None:
+            self._df = np.zeros(_DF_SLOTS, dtype=np.int32)
+        if features.term_slots:
+            self._df[np.frombuffer(features.term_slots, dtype=np.int64)] += 1  # a repeated slot counts once
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
         """The article's unit TF-IDF vector over its strongest terms, strongest first.
@@ -447,7 +476,9 @@ class StoryClusterer:
         if not terms:
             return {}
         counts = np.fromiter(features.terms.values(), dtype=np.float64, count=len(terms))
-        df = np.fromiter(map(self._df.get, terms, repeat(0)), dtype=np.float64, count=len(terms))
+        if self._df is None or len(features.term_slots) != len(terms):
+            raise ValueError(f"{features.id}: features without their term slots (make them with article_features)")
+        df = self._df[np.frombuffer(features.term_slots, dtype=np.int64)].astype(np.float64)
         weights = (1.0 + np.log(counts)) * (np.log((1 + self._docs) / (1.0 + df)) + 1.0)
         # Stable: equal weights keep the article's term order, as sorted() would.
         top = np.argsort(-weights, kind="stable")[:_VECTOR_TERMS]
@@ -549,7 +580,7 @@ class StoryClusterer:
         story.add(vector, features)
         # Kept for repairs, without the raw term counts (the vector has what matters).
         if features.terms:  # built directly: dataclasses.replace() costs more than the rest of a join
-            features = ArticleFeatures(features.id, {}, features.names, features.figures, features.published, features.title)
+            features = ArticleFeatures(features.id, {}, _NO_SLOTS, features.names, features.figures, features.published, features.title)
         self._features[features.id] = features
         self._vectors[features.id] = vector
         self._story_of[features.id] = story.id
@@ -585,7 +616,7 @@ class StoryClusterer:
         """Fold a story into an older neighbour when the two link as one story does."""
         # The centroid's strongest terms, as sorted() would rank them; scale does not change the ranking.
         strongest = dict(heapq.nlargest(2 * _INDEX_TERMS, story.centroid.items(), key=_WEIGHT))
-        pseudo = ArticleFeatures(f"story:{story.id}", {}, frozenset(), frozenset(), story.first, "")
+        pseudo = ArticleFeatures(f"story:{story.id}", {}, _NO_SLOTS, frozenset(), frozenset(), story.first, "")
         for other_id in sorted(self._candidates(strongest, pseudo)):
             other = self._stories.get(other_id)
             if other is None or other_id == story.id or not other.members:
@@ -636,8 +667,8 @@ class StoryClusterer:
         members = story.members
         if len(members) < 2 * self.config.min_split_side or depth <= 0:
             return []
-        if len(members) < story.uncut_at + self.config.min_split_side:
-            return []  # fewer new members since the last uncut check than a side of a cut needs
+        if not _grew_enough(len(members), story.uncut_at, self.config.min_split_side):
+            return []
         moves = self._cut(story, depth)
         if not moves:
             story.uncut_at = len(story.members)
@@ -686,7 +717,21 @@ class StoryClusterer:
         self.reexplained.update(member_ids)
         story.centroid, story.names = fresh.centroid, fresh.names
         story.members, story.first, story.last, story.norm = fresh.members, fresh.first, fresh.last, fresh.norm
-        story.uncut_at = 0  # a new set of members: not examined yet
+        story.uncut_at = story.unmerged_at = 0  # a new set of members: not examined yet
+
+
+def _grew_enough(members: int, examined_at: int, least: int) -> bool:
+    """Whether a story examined (and left alone) at ``examined_at`` members is worth examining again.
+
+    It must have gained at least ``least`` members and a quarter of its size:
+    a few newcomers rarely change what a big story links to or whether it
+    holds two events, and re-examining every story that grew at every repair
+    was a quarter of the stream's writer time at a million articles.
+    """
+    return members >= examined_at + max(least, examined_at // 4)
+
+
+_NO_SLOTS = array("q")
 
 
 def _one_blas_thread() -> "contextlib.AbstractContextManager[object]":

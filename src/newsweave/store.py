@@ -180,6 +180,45 @@ def _member_row(membership: Membership) -> tuple[object, ...]:
     )
 
 
+class _KeyFilter:
+    """A Bloom filter of strings: "certainly absent" or "maybe present".
+
+    32 MB whatever the store's size; with the ids, content hashes and URLs
+    of a million articles a false "maybe" (which only costs the lookup it
+    would have cost anyway) comes about once in 250,000 new articles. Uses
+    Python's string hash, so it lives only in memory, rebuilt per process.
+    """
+
+    _BITS = 1 << 28
+    _PROBES = 4
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._BITS >> 3)
+
+    def add(self, key: str) -> None:
+        bits, mask = self._bits, self._BITS - 1
+        value = hash(key) & 0xFFFF_FFFF_FFFF_FFFF
+        step = (value >> 32) | 1  # odd: the probes never repeat
+        for probe in range(self._PROBES):
+            position = (value + probe * step) & mask
+            bits[position >> 3] |= 1 << (position & 7)
+
+    def add_row(self, *keys: str | None) -> None:
+        for key in keys:
+            if key is not None:
+                self.add(key)
+
+    def may_hold(self, key: str) -> bool:
+        bits, mask = self._bits, self._BITS - 1
+        value = hash(key) & 0xFFFF_FFFF_FFFF_FFFF
+        step = (value >> 32) | 1
+        for probe in range(self._PROBES):
+            position = (value + probe * step) & mask
+            if not bits[position >> 3] & (1 << (position & 7)):
+                return False
+        return True
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -191,6 +230,10 @@ class Store:
         self._db = connection
         self.path = path
         self._depth = 0
+        # Which ids, contents and URLs may be stored, to skip the lookups of
+        # new articles: made on first use, dropped when another connection writes.
+        self._keys: _KeyFilter | None = None
+        self._data_version: int | None = None
 
     # -- opening -----------------------------------------------------------
     @classmethod
@@ -262,6 +305,10 @@ class Store:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot start a transaction ({exc})", self.path) from exc
+        if self._keys is not None:
+            version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._data_version:  # another connection committed: it may have stored articles
+                self._keys = None
         self._depth = 1
         try:
             yield
@@ -297,6 +344,9 @@ class Store:
         """What storing ``article`` (canonical URL ``url``) would be when it is already stored
         (a duplicate or a new version, which is written here), or None for a new article
         (nothing written)."""
+        keys = self._key_filter()
+        if not keys.may_hold(article.id) and not keys.may_hold(digest) and not (url and keys.may_hold(url)):
+            return None  # certainly new: no lookup
         # One indexed lookup for both the id and the content.
         rows = self._db.execute(
             "SELECT id, content_hash, version FROM articles WHERE id = ? OR content_hash = ? ORDER BY seq",
@@ -328,6 +378,7 @@ class Store:
                     stored_id,
                 ),
             )
+            self._key_filter().add(digest)
             return AddResult("new_version", stored_id, version + 1)
         if rows:  # the same content under another id: the first stored copy
             return AddResult("duplicate", rows[0][0])
@@ -341,6 +392,20 @@ class Store:
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+        if self._keys is not None:
+            for row in rows:
+                self._keys.add_row(row[0], row[12], row[2])  # id, content hash, canonical URL
+
+    def _key_filter(self) -> "_KeyFilter":
+        """The filter of stored keys, made from the store's indexes when missing."""
+        if self._keys is None:
+            keys = _KeyFilter()
+            for column in ("id", "content_hash", "canonical_url"):  # each read from its covering index
+                for (value,) in self._db.execute(f"SELECT {column} FROM articles WHERE {column} IS NOT NULL"):
+                    keys.add(value)
+            self._keys = keys
+            self._data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        return self._keys
 
     def _archive_version(self, article_id: str, version: int) -> None:
         self._db.execute(

@@ -51,3 +51,14 @@ def test_re_adding_the_same_articles_changes_nothing(batch: list[Article]) -> No
         for article in before:
             assert store.add_article(article).status == "duplicate"
         assert list(store.articles()) == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=60), max_size=40))
+def test_the_key_filter_has_no_false_absence(keys: list[str]) -> None:
+    from newsweave.store import _KeyFilter
+
+    present = _KeyFilter()
+    for key in keys:
+        present.add(key)
+    assert all(present.may_hold(key) for key in keys)

@@ -151,3 +151,29 @@ def test_stream_ingest_continues_stories_across_runs(tmp_path: Path) -> None:
         outcome = StreamIngest(store).add(second)
         assert outcome.story_id == store.story_of("a")
         assert store.story(outcome.story_id).article_ids == ("a", "b")
+
+
+def test_an_article_another_connection_stored_is_still_seen_as_stored(tmp_path: Path) -> None:
+    """The in-memory filter of stored keys must not hide what another process wrote."""
+    import dataclasses
+
+    path = tmp_path / "db.sqlite"
+    with Store.open(path) as first, Store.open(path) as second:
+        assert first.add_article(STEELE).status == "new"  # the first connection's filter now exists
+        other = dataclasses.replace(STEELE, id="other", url=None, text="A different report on the same day.")
+        assert second.add_article(other).status == "new"
+        assert first.add_article(other).status == "duplicate"  # not a UNIQUE-constraint failure
+        assert first.add_article(dataclasses.replace(other, id="copy")) == second.add_article(
+            dataclasses.replace(other, id="copy")
+        )
+
+
+def test_the_key_filter_never_forgets_a_key() -> None:
+    from newsweave.store import _KeyFilter
+
+    keys = _KeyFilter()
+    stored = [f"article-{n}" for n in range(5000)]
+    for key in stored:
+        keys.add(key)
+    assert all(keys.may_hold(key) for key in stored)
+    assert sum(keys.may_hold(f"absent-{n}") for n in range(5000)) < 5  # "maybe" only rarely for a new key
