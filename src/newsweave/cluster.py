@@ -412,6 +412,10 @@ class StoryClusterer:
     def reason(self, article_id: str) -> JoinReason:
         return self._reasons[article_id]
 
+    def title(self, article_id: str) -> str:
+        """The article's title (or its opening words), as its features carry it."""
+        return self._features[article_id].title
+
     def stories(self) -> dict[int, tuple[str, ...]]:
         return {sid: tuple(s.members) for sid, s in self._stories.items() if s.members}
 

@@ -507,7 +507,10 @@ class Store:
 
     def set_story_title(self, story_id: int, title: str) -> None:
         with self.transaction():
-            self._db.execute("UPDATE stories SET title = ? WHERE id = ?", (title, story_id))
+            self._set_story_titles({story_id: title})
+
+    def _set_story_titles(self, titles: dict[int, str]) -> None:
+        self._db.executemany("UPDATE stories SET title = ? WHERE id = ?", [(t, s) for s, t in sorted(titles.items())])
 
     def max_story_id(self) -> int:
         """The highest story id ever stored (0 for none): new stories number above it."""
@@ -944,17 +947,13 @@ class StreamIngest:
             for article_id in sorted(self.clusterer.reexplained)
         ]
         self.store._set_memberships(rewritten)  # creates the stories a split started ...
-        for membership in rewritten:
-            if membership.founded:  # ... which take their founder's title
-                self.store.set_story_title(membership.story_id, self._title(membership.article_id))
+        self.store._set_story_titles(  # ... which take their founder's title, as the kept side does
+            {m.story_id: self.clusterer.title(m.article_id) for m in rewritten if m.founded}
+        )
         if touched:
             self.store.drop_empty_stories(touched)
         self.clusterer.forget_oldest(self.memory_articles)
         return len(moves)
-
-    def _title(self, article_id: str) -> str:
-        article = self.store.get_article(article_id)
-        return (article.title or article.text[:80]).strip()
 
 
 class _PendingWrites:
