@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import add, itemgetter, mul
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from newsweave.errors import ConfigError
 from newsweave.model import Article
@@ -77,7 +77,9 @@ _WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]")
 # A capitalised word after a word, a comma or a closing bracket is
 # inside a sentence, so capitalised for being a name.
 _NAME = re.compile(r"(?<=[A-Za-z0-9,;:)] )[A-Z][A-Za-z'’\-]*[A-Za-z]")
-_STEMS: dict[str, str] = {}  # word -> stem, a cache (bounded by _STEM_CACHE)
+# Caches of the per-word work, emptied when they reach _STEM_CACHE entries:
+_STEMS: dict[str, str | None] = {}  # word -> its term (None: a stop word or too short)
+_NAME_FORMS: dict[str, str | None] = {}  # capitalised word -> its name (None: not a name)
 _STEM_CACHE = 500_000
 LEAD_CHARS = 5000  # characters of text read per article (the lead and then some)
 _FIGURE = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)")
@@ -178,15 +180,15 @@ def article_features(article: Article) -> ArticleFeatures:
     )
     # Names and figures also enter the vector, as their own terms: they are
     # what tells one event from another of the same kind.
-    for name in names:
+    for name in sorted(names):  # sorted: a set's order changes with the process's string hashing
         terms["@" + name] = terms.get("@" + name, 0) + NAME_BOOST
-    for number, word in figures:
+    for number, word in sorted(figures):
         key = f"#{number} {word}"
         terms[key] = terms.get(key, 0) + FIGURE_BOOST
     return ArticleFeatures(
         id=article.id,
         terms=terms,
-        term_slots=array("q", map(term_slot, terms)),
+        term_slots=_term_slots(terms),
         names=frozenset(names),
         figures=figures,
         published=article.published,
@@ -196,39 +198,61 @@ def article_features(article: Article) -> ArticleFeatures:
 
 def term_slot(term: str) -> int:
     """The document-frequency slot of a term: the same in every process and run (crc32)."""
-    slot = _TERM_IDS.get(term)
-    if slot is None:
-        slot = zlib.crc32(term.encode("utf-8")) % _DF_SLOTS
-        if len(_TERM_IDS) < _STEM_CACHE:
-            _TERM_IDS[term] = slot
-    return slot
+    return zlib.crc32(term.encode("utf-8")) % _DF_SLOTS
+
+
+def _term_slots(terms: dict[str, float]) -> array:
+    slots = list(map(_TERM_IDS.get, terms))  # in C; only terms new to this process are hashed
+    if None in slots:
+        _cache_room(_TERM_IDS, len(slots))
+        for index, term in enumerate(terms):
+            if slots[index] is None:
+                slots[index] = _TERM_IDS[term] = term_slot(term)
+    return array("q", slots)
+
+
+def _cache_room(cache: dict[str, object], needed: int) -> None:
+    if len(cache) + needed > _STEM_CACHE:
+        cache.clear()
+
+
+def _term_of(word: str) -> str | None:
+    if word in _STOPWORDS or len(word) < 3:
+        return None
+    return _stem(word[:-2] if word.endswith(("'s", "’s")) else word)
+
+
+def _name_of(word: str) -> str | None:
+    lower = word.lower()
+    if lower.endswith(("'s", "’s")):
+        lower = lower[:-2]
+    return None if lower in _NOT_NAMES else lower
+
+
+def _through_cache(words: list[str], cache: dict[str, str | None], make: "Callable[[str], str | None]") -> "Iterator[str | None]":
+    """``map(make, words)`` through ``cache``: every word new to the cache is made once."""
+    missing = set(words).difference(cache)
+    if missing:
+        _cache_room(cache, len(missing))
+        for word in missing:
+            cache[word] = make(word)
+    return map(cache.__getitem__, words)
 
 
 def _count_terms(text: str, terms: dict[str, float]) -> None:
-    stems = _STEMS
-    words: dict[str, int] = {}
-    _count_into(words, _WORD.findall(text.lower()))  # counted in C; each distinct word is then stemmed once
-    for word, count in words.items():
-        if word in _STOPWORDS or len(word) < 3:
-            continue
-        stem = stems.get(word)
-        if stem is None:
-            stem = _stem(word[:-2] if word.endswith(("'s", "’s")) else word)
-            if len(stems) < _STEM_CACHE:
-                stems[word] = stem
-        terms[stem] = terms.get(stem, 0) + count
+    # Each word's term through the cache and the counting, all in C loops.
+    counted: dict[str | None, int] = {}
+    _count_into(counted, _through_cache(_WORD.findall(text.lower()), _STEMS, _term_of))
+    counted.pop(None, None)
+    for term, count in counted.items():
+        terms[term] = terms.get(term, 0) + count  # type: ignore[index]
 
 
 def _names(text: str) -> set[str]:
     """Capitalised words that do not start a sentence, lower-cased: a cheap proper-noun finder."""
-    found = set()
-    for word in _NAME.findall(text):
-        lower = word.lower()
-        if lower.endswith(("'s", "’s")):
-            lower = lower[:-2]
-        if lower not in _NOT_NAMES:
-            found.add(lower)
-    return found
+    found = set(_through_cache(_NAME.findall(text), _NAME_FORMS, _name_of))
+    found.discard(None)
+    return found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)

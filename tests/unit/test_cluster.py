@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -142,3 +143,25 @@ def test_a_story_is_examined_for_a_cut_again_only_after_enough_new_members(monke
     assert len(clusterer.stories()) == 1  # one event: never cut
     # Examined at 4 members (the least a cut needs), then only once 2 more had come (min_split_side).
     assert examined == [4, 6]
+
+
+def test_features_are_the_same_under_any_string_hashing() -> None:
+    """Term order breaks weight ties in an article's vector: it must not follow set order."""
+    import subprocess
+    import sys
+
+    script = (
+        "from newsweave.cluster import article_features\n"
+        "from newsweave.model import Article\n"
+        "a = Article(id='x', title='Quake in Tarnova', text='Rescuers in Tarnova, Velmar and Ostrik said 12 people "
+        "died and 40 homes fell as Mayor Ivo Kral and Governor Ana Lind toured Dolna, Brest, Kamen and Lipa.')\n"
+        "f = article_features(a)\n"
+        "print(list(f.terms.items()), list(f.term_slots))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
