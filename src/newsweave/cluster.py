@@ -33,7 +33,7 @@ import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import add, itemgetter, mul
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -298,6 +298,10 @@ class _PackedVectors:
     def __getitem__(self, article_id: str) -> dict[str, float]:
         terms, weights = self._packed[article_id]
         return dict(zip(terms, weights))
+
+    def packed(self, article_id: str) -> tuple[tuple[str, ...], array]:
+        """The vector as stored: its terms and their weights, without building a dict."""
+        return self._packed[article_id]
 
     def get(self, article_id: str, default: dict[str, float]) -> dict[str, float]:
         return self[article_id] if article_id in self._packed else default
@@ -708,7 +712,7 @@ class StoryClusterer:
         # its members, and the rest follow the nearer half.
         step = max(1, len(members) // _SPLIT_SAMPLE)
         sample = members[::step]
-        halves = _bisect([self._vectors[m] for m in sample])
+        halves = _bisect([self._vectors.packed(m) for m in sample])
         if halves is None:
             return []
         left, right, within_left, within_right, between = halves
@@ -814,17 +818,23 @@ def _spectral_halves(sims: "np.ndarray") -> "np.ndarray":
     return np.where(fiedler >= 0, 1, 2)
 
 
-def _bisect(vectors: list[dict[str, float]]) -> tuple[list[int], list[int], float, float, float] | None:
-    """Two groups by a normalised cut; their cohesions and mutual similarity."""
+def _bisect(vectors: list[tuple[tuple[str, ...], array]]) -> tuple[list[int], list[int], float, float, float] | None:
+    """Two groups by a normalised cut; their cohesions and mutual similarity.
+
+    ``vectors`` are packed (terms, weights) pairs. The members' matrix is
+    built in numpy: a term's column comes from its string hash (cached in
+    the string; a clash of two 64-bit hashes among a few thousand terms is
+    not a practical concern), so no Python loop runs per term.
+    """
     import numpy as np
 
     n = len(vectors)
-    columns: dict[str, int] = {}
-    # Dense: at most a few dozen rows of at most _VECTOR_TERMS terms each.
-    matrix = np.zeros((n, sum(len(vector) for vector in vectors)))
-    for row, vector in enumerate(vectors):
-        matrix[row, [columns.setdefault(term, len(columns)) for term in vector]] = list(vector.values())
-    matrix = matrix[:, : len(columns)]
+    lengths = [len(terms) for terms, _ in vectors]
+    total = sum(lengths)
+    ids = np.fromiter(map(hash, chain.from_iterable(terms for terms, _ in vectors)), dtype=np.int64, count=total)
+    _, columns = np.unique(ids, return_inverse=True)
+    matrix = np.zeros((n, int(columns.max()) + 1 if total else 1))
+    matrix[np.repeat(np.arange(n), lengths), columns] = np.concatenate([np.frombuffer(w, dtype=np.float32) for _, w in vectors]) if total else 0.0
     sims = matrix @ matrix.T
     np.fill_diagonal(sims, 1.0)
     labels = _spectral_halves(sims)

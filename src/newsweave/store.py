@@ -670,8 +670,18 @@ def preparing(
         return
     import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_yield_to_the_writer) as pool:
         yield _in_windows(pool, prepare, iter(items), chunksize, chunksize * 16)
+
+
+def _yield_to_the_writer() -> None:
+    """Lower a worker's scheduling priority: the single writer bounds the stream's
+    rate, and with as many workers as cores it would otherwise wait for a core
+    the workers (which keep windows of work in hand) do not need as urgently."""
+    import os
+
+    with contextlib.suppress(OSError):
+        os.nice(5)
 
 
 # Windows computed ahead of the writer: with two, a worker that finishes its
