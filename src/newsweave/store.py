@@ -141,7 +141,7 @@ def _canonical(article: Article) -> str | None:
     return canonical_url(article.url) if article.url else None
 
 
-def _article_row(article: Article, digest: str, url: str | None) -> tuple[object, ...]:
+def _article_row(article: Article, digest: str, url: str | None, added_at: str | None = None) -> tuple[object, ...]:
     """The ``articles`` row of a new article whose canonical URL is ``url`` (see :meth:`Store._insert_articles`)."""
     return (
         article.id,
@@ -157,7 +157,7 @@ def _article_row(article: Article, digest: str, url: str | None) -> tuple[object
         article.origin,
         json.dumps(list(article.dateline)) if article.dateline else None,
         digest,
-        _now(),
+        added_at or _now(),
     )
 
 
@@ -975,6 +975,7 @@ class _PendingWrites:
         self.members: list[Membership] = []
         self.titles: dict[int, str] = {}  # stories founded in this batch -> their title
         self._keys: set[str] = set()  # ids, content hashes and canonical URLs queued
+        self._added_at = _now()  # one clock reading a batch (a batch lasts at most a second or so)
 
     def holds(self, article_id: str, digest: str, url: str | None) -> bool:
         keys = self._keys
@@ -989,7 +990,7 @@ class _PendingWrites:
         member: Membership,
         title: str | None,
     ) -> None:
-        self.articles.append(_article_row(article, digest, url))
+        self.articles.append(_article_row(article, digest, url, self._added_at))
         self.groups.append(group)
         self.members.append(member)
         if member.founded and title:
