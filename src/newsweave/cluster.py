@@ -77,10 +77,10 @@ _WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]")
 # A capitalised word after a word, a comma or a closing bracket is
 # inside a sentence, so capitalised for being a name.
 _NAME = re.compile(r"(?<=[A-Za-z0-9,;:)] )[A-Z][A-Za-z'’\-]*[A-Za-z]")
-# Caches of the per-word work, emptied when they reach _STEM_CACHE entries:
+# Caches of the per-word work, emptied when they reach _WORD_CACHE_LIMIT entries:
 _STEMS: dict[str, str | None] = {}  # word -> its term (None: a stop word or too short)
 _NAME_FORMS: dict[str, str | None] = {}  # capitalised word -> its name (None: not a name)
-_STEM_CACHE = 500_000
+_WORD_CACHE_LIMIT = 500_000
 LEAD_CHARS = 5000  # characters of text read per article (the lead and then some)
 _FIGURE = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)")
 _FIGURE_SKIP = frozenset({"percent", "am", "pm", "p", "a", "of", "and", "or", "to", "in", "the"})
@@ -88,11 +88,13 @@ _VECTOR_TERMS = 80  # an article's vector keeps its strongest terms: less noise,
 _CENTROID_TERMS = 200  # a story's centroid keeps its strongest terms (300 scored the same on the dev stream, slower)
 _INDEX_TERMS = 8  # an article posts its strongest terms to the candidate index (12 scored the same, slower)
 # Document frequencies live in a fixed array indexed by a stable hash of the
-# term (crc32, folded): constant memory and numpy-speed updates where a dict
-# of every term ever seen grew to millions of keys. Colliding terms share a
-# count; at 2^24 slots that touches only rare terms, whose weight barely moves.
+# term (the crc32 modulo 2^24): constant memory and numpy-speed updates where
+# a dict of every term ever seen grew to millions of keys. Colliding terms
+# share a count. Two rare terms sharing a slot barely move; a rare term that
+# lands on a common term's slot takes its low weight, which at a million
+# articles befalls a few in a thousand rare terms (names and figures among them).
 _DF_SLOTS = 1 << 24
-_TERM_IDS: dict[str, int] = {}  # term -> slot, a cache (bounded by _STEM_CACHE)
+_TERM_IDS: dict[str, int] = {}  # term -> slot, a cache (bounded by _WORD_CACHE_LIMIT)
 _POSTING_SCAN = 32  # most recently active stories read per term
 _CANDIDATES = 12  # stories scored exactly per article (24 scored the same on the dev stream, slower)
 _SPLIT_SAMPLE = 60  # most members a split examines pairwise
@@ -151,11 +153,13 @@ class ArticleFeatures:
 
     id: str
     terms: dict[str, float]  # stemmed content word -> weighted count
-    term_slots: array  # per term, in ``terms`` order: its document-frequency slot (see term_slot)
     names: frozenset[str]  # capitalised words inside sentences, lower-cased
     figures: frozenset[tuple[str, str]]  # (number, stemmed word it counts)
     published: dt.date | None
     title: str
+    # Per term, in ``terms`` order, its document-frequency slot (see term_slot);
+    # computed when missing, so features made without them still work.
+    term_slots: array = field(default_factory=lambda: array("q"))
 
 
 def article_features(article: Article) -> ArticleFeatures:
@@ -188,11 +192,11 @@ def article_features(article: Article) -> ArticleFeatures:
     return ArticleFeatures(
         id=article.id,
         terms=terms,
-        term_slots=_term_slots(terms),
         names=frozenset(names),
         figures=figures,
         published=article.published,
         title=title.strip() or article.text[:80].strip(),
+        term_slots=_term_slots(terms),
     )
 
 
@@ -204,16 +208,20 @@ def term_slot(term: str) -> int:
 def _term_slots(terms: dict[str, float]) -> array:
     slots = list(map(_TERM_IDS.get, terms))  # in C; only terms new to this process are hashed
     if None in slots:
-        _cache_room(_TERM_IDS, len(slots))
+        if len(_TERM_IDS) + len(slots) > _WORD_CACHE_LIMIT:
+            _TERM_IDS.clear()  # full: start again (the slots already read stay valid)
         for index, term in enumerate(terms):
             if slots[index] is None:
                 slots[index] = _TERM_IDS[term] = term_slot(term)
     return array("q", slots)
 
 
-def _cache_room(cache: dict[str, object], needed: int) -> None:
-    if len(cache) + needed > _STEM_CACHE:
-        cache.clear()
+def _slots_of(features: ArticleFeatures) -> "np.ndarray":
+    """The features' term slots as an array (computed when the features came without them)."""
+    import numpy as np
+
+    slots = features.term_slots if len(features.term_slots) == len(features.terms) else _term_slots(features.terms)
+    return np.frombuffer(slots, dtype=np.int64)
 
 
 def _term_of(word: str) -> str | None:
@@ -233,7 +241,9 @@ def _through_cache(words: list[str], cache: dict[str, str | None], make: "Callab
     """``map(make, words)`` through ``cache``: every word new to the cache is made once."""
     missing = set(words).difference(cache)
     if missing:
-        _cache_room(cache, len(missing))
+        if len(cache) + len(missing) > _WORD_CACHE_LIMIT:
+            cache.clear()  # full: start again, with every word of this text
+            missing = set(words)
         for word in missing:
             cache[word] = make(word)
     return map(cache.__getitem__, words)
@@ -330,7 +340,7 @@ class _Story:
     # a cut where there was none, so the story waits for more (see _split).
     uncut_at: int = 0
     # Members when a repair last looked for a story to merge it into: likewise
-    # (see _merge_due).
+    # (see _grew_enough).
     unmerged_at: int = 0
 
     def cohesion(self) -> float:
@@ -493,8 +503,8 @@ class StoryClusterer:
         self._docs += 1
         if self._df is None:
             self._df = np.zeros(_DF_SLOTS, dtype=np.int32)
-        if features.term_slots:
-            self._df[np.frombuffer(features.term_slots, dtype=np.int64)] += 1  # a repeated slot counts once
+        if features.terms:
+            self._df[_slots_of(features)] += 1  # a repeated slot counts once
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
         """The article's unit TF-IDF vector over its strongest terms, strongest first.
@@ -508,9 +518,7 @@ class StoryClusterer:
         if not terms:
             return {}
         counts = np.fromiter(features.terms.values(), dtype=np.float64, count=len(terms))
-        if self._df is None or len(features.term_slots) != len(terms):
-            raise ValueError(f"{features.id}: features without their term slots (make them with article_features)")
-        df = self._df[np.frombuffer(features.term_slots, dtype=np.int64)].astype(np.float64)
+        df = self._df[_slots_of(features)].astype(np.float64) if self._df is not None else np.zeros(len(terms))
         weights = (1.0 + np.log(counts)) * (np.log((1 + self._docs) / (1.0 + df)) + 1.0)
         # Stable: equal weights keep the article's term order, as sorted() would.
         top = np.argsort(-weights, kind="stable")[:_VECTOR_TERMS]
@@ -615,7 +623,7 @@ class StoryClusterer:
         story.add(vector, features)
         # Kept for repairs, without the raw term counts (the vector has what matters).
         if features.terms:  # built directly: dataclasses.replace() costs more than the rest of a join
-            features = ArticleFeatures(features.id, {}, _NO_SLOTS, features.names, features.figures, features.published, features.title)
+            features = ArticleFeatures(features.id, {}, features.names, features.figures, features.published, features.title)
         self._features[features.id] = features
         self._vectors[features.id] = vector
         self._story_of[features.id] = story.id
@@ -651,7 +659,7 @@ class StoryClusterer:
         """Fold a story into an older neighbour when the two link as one story does."""
         # The centroid's strongest terms, as sorted() would rank them; scale does not change the ranking.
         strongest = dict(heapq.nlargest(2 * _INDEX_TERMS, story.centroid.items(), key=_WEIGHT))
-        pseudo = ArticleFeatures(f"story:{story.id}", {}, _NO_SLOTS, frozenset(), frozenset(), story.first, "")
+        pseudo = ArticleFeatures(f"story:{story.id}", {}, frozenset(), frozenset(), story.first, "")
         for other_id in sorted(self._candidates(strongest, pseudo)):
             other = self._stories.get(other_id)
             if other is None or other_id == story.id or not other.members:
@@ -671,6 +679,7 @@ class StoryClusterer:
                 self._join(low, self._vectors[article_id], self._features[article_id],
                            self._explain(self._vectors[article_id], self._features[article_id], low))
             self.reexplained.update(moved)
+            low.uncut_at = 0  # a new set of members: examine it for a cut again
             high.members = []
             del self._stories[high.id]
             self._dirty.discard(high.id)
@@ -766,9 +775,6 @@ def _grew_enough(members: int, examined_at: int, least: int) -> bool:
     return members >= examined_at + max(least, examined_at // 4)
 
 
-_NO_SLOTS = array("q")
-
-
 def _one_blas_thread() -> "contextlib.AbstractContextManager[object]":
     """BLAS limited to one thread: the many small eigenproblems of a repair run
     several times faster without thread hand-offs (and the stream's other core
@@ -825,9 +831,12 @@ def _bisect(vectors: list[tuple[tuple[str, ...], array]]) -> tuple[list[int], li
     """Two groups by a normalised cut; their cohesions and mutual similarity.
 
     ``vectors`` are packed (terms, weights) pairs. The members' matrix is
-    built in numpy: a term's column comes from its string hash (cached in
-    the string; a clash of two 64-bit hashes among a few thousand terms is
-    not a practical concern), so no Python loop runs per term.
+    built in numpy: terms are told apart by their string hash (cached in the
+    string; a clash of two 64-bit hashes among a few thousand terms is not a
+    practical concern), so no Python loop runs per term. Columns follow the
+    terms' first appearance, not the hash order, which changes from process
+    to process: sums in another order differ in their last bits, and a tie
+    between two cuts must fall the same way in every run.
     """
     import numpy as np
 
@@ -835,8 +844,11 @@ def _bisect(vectors: list[tuple[tuple[str, ...], array]]) -> tuple[list[int], li
     lengths = [len(terms) for terms, _ in vectors]
     total = sum(lengths)
     ids = np.fromiter(map(hash, chain.from_iterable(terms for terms, _ in vectors)), dtype=np.int64, count=total)
-    _, columns = np.unique(ids, return_inverse=True)
-    matrix = np.zeros((n, int(columns.max()) + 1 if total else 1))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    rank = np.empty_like(first)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    columns = rank[inverse]
+    matrix = np.zeros((n, len(first) or 1))
     matrix[np.repeat(np.arange(n), lengths), columns] = np.concatenate([np.frombuffer(w, dtype=np.float32) for _, w in vectors]) if total else 0.0
     sims = matrix @ matrix.T
     np.fill_diagonal(sims, 1.0)

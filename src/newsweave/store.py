@@ -183,10 +183,12 @@ def _member_row(membership: Membership) -> tuple[object, ...]:
 class _KeyFilter:
     """A Bloom filter of strings: "certainly absent" or "maybe present".
 
-    32 MB whatever the store's size; with the ids, content hashes and URLs
-    of a million articles a false "maybe" (which only costs the lookup it
-    would have cost anyway) comes about once in 250,000 new articles. Uses
-    Python's string hash, so it lives only in memory, rebuilt per process.
+    32 MB whatever the store's size; holding the ids, content hashes and URLs
+    of a million articles, it answers a false "maybe" (which only costs the
+    lookup it would have cost anyway) for about one key in 270,000, so about
+    one new article in 90,000. Uses Python's string hash, so it lives only in
+    memory, rebuilt per process, and in full whenever another connection
+    commits (two processes writing to one store each pay a rescan per batch).
     """
 
     _BITS = 1 << 28
@@ -305,12 +307,12 @@ class Store:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot start a transaction ({exc})", self.path) from exc
-        if self._keys is not None:
-            version = self._db.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._data_version:  # another connection committed: it may have stored articles
-                self._keys = None
         self._depth = 1
         try:
+            if self._keys is not None:
+                version = self._db.execute("PRAGMA data_version").fetchone()[0]
+                if version != self._data_version:  # another connection committed: it may have stored articles
+                    self._keys = None
             yield
         except BaseException:
             self._depth = 0
@@ -975,7 +977,7 @@ class _PendingWrites:
         self.members: list[Membership] = []
         self.titles: dict[int, str] = {}  # stories founded in this batch -> their title
         self._keys: set[str] = set()  # ids, content hashes and canonical URLs queued
-        self._added_at = _now()  # one clock reading a batch (a batch lasts at most a second or so)
+        self._added_at: str | None = None  # read once, at the batch's first article (a batch lasts about a second)
 
     def holds(self, article_id: str, digest: str, url: str | None) -> bool:
         keys = self._keys
@@ -990,6 +992,8 @@ class _PendingWrites:
         member: Membership,
         title: str | None,
     ) -> None:
+        if self._added_at is None:
+            self._added_at = _now()
         self.articles.append(_article_row(article, digest, url, self._added_at))
         self.groups.append(group)
         self.members.append(member)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from array import array
 from collections import Counter
 from pathlib import Path
 
@@ -165,3 +166,69 @@ def test_features_are_the_same_under_any_string_hashing() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1
+
+
+def test_a_full_word_cache_starts_again_without_losing_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    import newsweave.cluster as cluster
+
+    article = _article("a", "Quake hits Tarnova", "Rescuers said the quake hit the town of Tarnova at night and homes fell.", 1)
+    expected = article_features(article)
+    for cache in (cluster._STEMS, cluster._NAME_FORMS, cluster._TERM_IDS):
+        cache.clear()
+    monkeypatch.setattr(cluster, "_WORD_CACHE_LIMIT", 10)
+    assert article_features(article) == expected  # the lead fills the caches; the title's new words must not break them
+
+
+def test_features_without_term_slots_still_cluster() -> None:
+    import dataclasses
+
+    clusterer = StoryClusterer()
+    text = "A strong earthquake struck Tarnova province, killing 12 people and flattening homes in the old town."
+    first = article_features(_article("a", "Tarnova quake", text, 1))
+    bare = dataclasses.replace(article_features(_article("b", "Tarnova quake", text + " More.", 1)), term_slots=array("q"))
+    assert clusterer.assign(first).story_id == clusterer.assign(bare).story_id
+
+
+def test_a_cut_is_the_same_under_any_string_hashing() -> None:
+    """Bisection sums in column order: the order must not follow the process's string hashing."""
+    import subprocess
+    import sys
+
+    script = (
+        "import random\n"
+        "from array import array\n"
+        "from newsweave.cluster import _bisect\n"
+        "words = [f'term{k}' for k in range(120)]\n"
+        "vectors = []\n"
+        "for row in range(12):\n"
+        "    rng = random.Random(row)\n"
+        "    terms = tuple(rng.sample(words[: 60 + 30 * (row % 2)], 60))\n"
+        "    vectors.append((terms, array('f', [rng.random() ** 3 for _ in terms])))\n"
+        "print(repr(_bisect(vectors)))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2", "3", "4", "5")
+    }
+    assert len(outputs) == 1
+
+
+def test_a_story_is_looked_at_for_a_merge_again_only_after_it_grew_by_a_quarter(monkeypatch: pytest.MonkeyPatch) -> None:
+    clusterer = StoryClusterer(ClusterConfig(repair_every=1))
+    examined: list[int] = []
+    original = StoryClusterer._merge_into_neighbour
+
+    def counting(self, story):  # type: ignore[no-untyped-def]
+        examined.append(len(story.members))
+        return original(self, story)
+
+    monkeypatch.setattr(StoryClusterer, "_merge_into_neighbour", counting)
+    text = "A strong earthquake struck Tarnova province, killing 12 people and flattening homes in the old town."
+    for n in range(12):
+        clusterer.assign(article_features(_article(f"a{n}", "Tarnova quake", f"{text} Report {n}.", 1)))
+        clusterer.repair()
+    assert len(clusterer.stories()) == 1
+    # Every new member while small; then only after a quarter more (8 -> 10, 10 -> 12).
+    assert examined == [1, 2, 3, 4, 5, 6, 7, 8, 10, 12]

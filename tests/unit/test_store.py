@@ -177,3 +177,33 @@ def test_the_key_filter_never_forgets_a_key() -> None:
         keys.add(key)
     assert all(keys.may_hold(key) for key in stored)
     assert sum(keys.may_hold(f"absent-{n}") for n in range(5000)) < 5  # "maybe" only rarely for a new key
+
+
+def test_a_copy_of_a_new_versions_text_is_a_duplicate(tmp_path: Path) -> None:
+    """The filter of stored keys learns the content of a new version too."""
+    from dataclasses import replace
+
+    updated = replace(STEELE, id="refetched", text=STEELE.text + "\n\nHe later apologised.")
+    copy = replace(updated, id="syndicated", url=None)
+    with Store.open(tmp_path / "db.sqlite") as store:
+        store.add_article(STEELE)
+        assert store.add_article(updated).status == "new_version"
+        result = store.add_article(copy)
+        assert (result.status, result.article_id) == ("duplicate", STEELE.id)
+        assert store.count() == 1
+
+
+def test_an_article_is_stamped_when_it_is_stored_not_when_the_stream_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsweave.store as store_module
+
+    clock = iter(f"2026-01-01T00:00:{second:02d}+00:00" for second in range(60))
+    monkeypatch.setattr(store_module, "_now", lambda: next(clock))
+    with Store.open(tmp_path / "db.sqlite") as store:
+        stream = StreamIngest(store)
+        for _ in range(5):  # time passes between opening the stream and the first article
+            next(clock)
+        list(stream.add_many([STEELE]))
+        stamped = store._db.execute("SELECT added_at FROM articles WHERE id = ?", (STEELE.id,)).fetchone()[0]
+    assert stamped >= "2026-01-01T00:00:05"
