@@ -148,9 +148,6 @@ def test_a_story_is_examined_for_a_cut_again_only_after_enough_new_members(monke
 
 def test_features_are_the_same_under_any_string_hashing() -> None:
     """Term order breaks weight ties in an article's vector: it must not follow set order."""
-    import subprocess
-    import sys
-
     script = (
         "from newsweave.cluster import article_features\n"
         "from newsweave.model import Article\n"
@@ -159,13 +156,7 @@ def test_features_are_the_same_under_any_string_hashing() -> None:
         "f = article_features(a)\n"
         "print(list(f.terms.items()), list(f.term_slots))\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
-    assert len(outputs) == 1
+    assert len(_outputs_under_hash_seeds(script, ("1", "2", "3", "4"))) == 1
 
 
 def test_a_full_word_cache_starts_again_without_losing_words(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,9 +182,6 @@ def test_features_without_term_slots_still_cluster() -> None:
 
 def test_a_cut_is_the_same_under_any_string_hashing() -> None:
     """Bisection sums in column order: the order must not follow the process's string hashing."""
-    import subprocess
-    import sys
-
     script = (
         "import random\n"
         "from array import array\n"
@@ -206,13 +194,7 @@ def test_a_cut_is_the_same_under_any_string_hashing() -> None:
         "    vectors.append((terms, array('f', [rng.random() ** 3 for _ in terms])))\n"
         "print(repr(_bisect(vectors)))\n"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
-        ).stdout
-        for seed in ("1", "2", "3", "4", "5")
-    }
-    assert len(outputs) == 1
+    assert len(_outputs_under_hash_seeds(script, ("1", "2", "3", "4", "5"))) == 1
 
 
 def test_a_story_is_looked_at_for_a_merge_again_only_after_it_grew_by_a_quarter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,3 +214,16 @@ def test_a_story_is_looked_at_for_a_merge_again_only_after_it_grew_by_a_quarter(
     assert len(clusterer.stories()) == 1
     # Every new member while small; then only after a quarter more (8 -> 10, 10 -> 12).
     assert examined == [1, 2, 3, 4, 5, 6, 7, 8, 10, 12]
+
+
+def _outputs_under_hash_seeds(script: str, seeds: tuple[str, ...]) -> set[str]:
+    """What a Python snippet prints under each string-hashing seed (one output: it does not depend on them)."""
+    import subprocess
+    import sys
+
+    return {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in seeds
+    }
