@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, islice, repeat
 from operator import add, itemgetter, mul
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
 
 from newsweave.errors import ConfigError
 from newsweave.model import Article
@@ -200,20 +200,16 @@ def article_features(article: Article) -> ArticleFeatures:
     )
 
 
+_Made = TypeVar("_Made")
+
+
 def term_slot(term: str) -> int:
     """The document-frequency slot of a term: the same in every process and run (crc32)."""
     return zlib.crc32(term.encode("utf-8")) % _DF_SLOTS
 
 
 def _term_slots(terms: dict[str, float]) -> array:
-    slots = list(map(_TERM_IDS.get, terms))  # in C; only terms new to this process are hashed
-    if None in slots:
-        if len(_TERM_IDS) + len(slots) > _WORD_CACHE_LIMIT:
-            _TERM_IDS.clear()  # full: start again (the slots already read stay valid)
-        for index, term in enumerate(terms):
-            if slots[index] is None:
-                slots[index] = _TERM_IDS[term] = term_slot(term)
-    return array("q", slots)
+    return array("q", _through_cache(list(terms), _TERM_IDS, term_slot))  # only terms new to this process are hashed
 
 
 def _slots_of(features: ArticleFeatures) -> "np.ndarray":
@@ -237,7 +233,7 @@ def _name_of(word: str) -> str | None:
     return None if lower in _NOT_NAMES else lower
 
 
-def _through_cache(words: list[str], cache: dict[str, str | None], make: "Callable[[str], str | None]") -> "Iterator[str | None]":
+def _through_cache(words: list[str], cache: dict[str, _Made], make: "Callable[[str], _Made]") -> "Iterator[_Made]":
     """``map(make, words)`` through ``cache``: every word new to the cache is made once."""
     missing = set(words).difference(cache)
     if missing:
@@ -377,7 +373,7 @@ class StoryClusterer:
 
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
-        self._df: np.ndarray | None = None  # made on first use: 64 MB
+        self._df: np.ndarray | None = None  # see _frequencies
         self._docs = 0
         self._stories: dict[int, _Story] = {}
         # (term, time slice) -> stories listed under it, least recently active
@@ -498,13 +494,17 @@ class StoryClusterer:
 
     # -- scoring ----------------------------------------------------------
     def _learn_df(self, features: ArticleFeatures) -> None:
-        import numpy as np
-
         self._docs += 1
-        if self._df is None:
-            self._df = np.zeros(_DF_SLOTS, dtype=np.int32)
         if features.terms:
-            self._df[_slots_of(features)] += 1  # a repeated slot counts once
+            self._frequencies()[_slots_of(features)] += 1  # a repeated slot counts once
+
+    def _frequencies(self) -> "np.ndarray":
+        """Document frequency per term slot (the array is made on first use: 64 MB)."""
+        if self._df is None:
+            import numpy as np
+
+            self._df = np.zeros(_DF_SLOTS, dtype=np.int32)
+        return self._df
 
     def _vector(self, features: ArticleFeatures) -> dict[str, float]:
         """The article's unit TF-IDF vector over its strongest terms, strongest first.
@@ -518,7 +518,7 @@ class StoryClusterer:
         if not terms:
             return {}
         counts = np.fromiter(features.terms.values(), dtype=np.float64, count=len(terms))
-        df = self._df[_slots_of(features)].astype(np.float64) if self._df is not None else np.zeros(len(terms))
+        df = self._frequencies()[_slots_of(features)].astype(np.float64)
         weights = (1.0 + np.log(counts)) * (np.log((1 + self._docs) / (1.0 + df)) + 1.0)
         # Stable: equal weights keep the article's term order, as sorted() would.
         top = np.argsort(-weights, kind="stable")[:_VECTOR_TERMS]
