@@ -309,6 +309,11 @@ class _PackedVectors:
         """The vector as stored: its terms and their weights, without building a dict."""
         return self._packed[article_id]
 
+    def index_terms(self, article_id: str) -> tuple[str, ...]:
+        """The terms an article posted its story under (its strongest; none if unknown)."""
+        packed = self._packed.get(article_id)
+        return packed[0][:_INDEX_TERMS] if packed else ()
+
     def get(self, article_id: str, default: dict[str, float]) -> dict[str, float]:
         return self[article_id] if article_id in self._packed else default
 
@@ -373,6 +378,7 @@ class StoryClusterer:
 
     def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
+        self._window = dt.timedelta(days=self.config.window_days)
         self._df: np.ndarray | None = None  # see _frequencies
         self._docs = 0
         self._stories: dict[int, _Story] = {}
@@ -578,7 +584,7 @@ class StoryClusterer:
     def _in_window(self, story: _Story, published: dt.date | None) -> bool:
         if published is None or story.first is None or story.last is None:
             return True
-        window = dt.timedelta(days=self.config.window_days)
+        window = self._window
         return story.first - window <= published <= story.last + window
 
     def _score(self, vector: dict[str, float], story: _Story) -> float:
@@ -676,8 +682,8 @@ class StoryClusterer:
             # The older story keeps its members and their reasons; the newer
             # one's members join it one by one, each explained against it.
             for article_id in moved:
-                self._join(low, self._vectors[article_id], self._features[article_id],
-                           self._explain(self._vectors[article_id], self._features[article_id], low))
+                vector, features = self._vectors[article_id], self._features[article_id]
+                self._join(low, vector, features, self._explain(vector, features, low))
             self.reexplained.update(moved)
             low.uncut_at = 0  # a new set of members: examine it for a cut again
             high.members = []
@@ -692,7 +698,8 @@ class StoryClusterer:
         for article_id in story.members:
             features = self._features.get(article_id)
             bucket = self._bucket(features.published if features else None)
-            for term in self._vectors.get(article_id, {}):
+            # An article posted its story under its strongest terms only (see _post).
+            for term in self._vectors.index_terms(article_id):
                 key = (term, bucket)
                 posting = self._index.get(key)
                 if posting is not None:
@@ -739,6 +746,8 @@ class StoryClusterer:
             kept_ids, moved_ids = _follow_halves(members, [sample[i] for i in left], [sample[i] for i in right], self._vectors)
         if len(moved_ids) < self.config.min_split_side or len(kept_ids) < self.config.min_split_side:
             return []
+        # Off the index first: the moved members' terms must not keep listing this story.
+        self._drop_index(story)
         self._rebuild(story, kept_ids)
         new = self._new_story()
         self._rebuild(new, moved_ids)

@@ -28,6 +28,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, replace
 from itertools import islice
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Literal, Sequence, TypeVar
 
@@ -153,12 +154,18 @@ def _article_row(article: Article, digest: str, url: str | None, added_at: str |
         int(article.published_inferred),
         article.language,
         article.text,
-        json.dumps(list(article.removed)),
+        _json_strings(article.removed),
         article.origin,
         json.dumps(list(article.dateline)) if article.dateline else None,
         digest,
         added_at or _now(),
     )
+
+
+def _json_strings(values: Iterable[str]) -> str:
+    """``json.dumps(list(values))`` of strings, character for character, without
+    building an encoder per call (``json.dumps`` does; this runs for every row)."""
+    return "[" + ", ".join(map(encode_basestring_ascii, values)) + "]"
 
 
 def _membership_from_row(r: Sequence[object]) -> Membership:
@@ -174,8 +181,8 @@ def _member_row(membership: Membership) -> tuple[object, ...]:
         membership.article_id,
         membership.story_id,
         membership.similarity,
-        json.dumps(list(membership.shared_entities)),
-        json.dumps(list(membership.shared_terms)),
+        _json_strings(membership.shared_entities),
+        _json_strings(membership.shared_terms),
         int(membership.founded),
     )
 
@@ -370,7 +377,7 @@ class Store:
                 (
                     article.title,
                     article.text,
-                    json.dumps(list(article.removed)),
+                    _json_strings(article.removed),
                     article.published.isoformat() if article.published else None,
                     int(article.published_inferred),
                     article.outlet,

@@ -62,3 +62,14 @@ def test_the_key_filter_has_no_false_absence(keys: list[str]) -> None:
     for key in keys:
         present.add(key)
     assert all(present.may_hold(key) for key in keys)
+
+
+@given(st.lists(st.text(), max_size=6))
+def test_string_lists_are_stored_exactly_as_json_dumps_writes_them(values: list[str]) -> None:
+    # Rows written before the fast encoder must compare equal to rows written after it.
+    import json
+
+    from newsweave.store import _json_strings
+
+    assert _json_strings(values) == json.dumps(values)
+    assert json.loads(_json_strings(tuple(values))) == values

@@ -227,3 +227,18 @@ def _outputs_under_hash_seeds(script: str, seeds: tuple[str, ...]) -> set[str]:
         ).stdout
         for seed in seeds
     }
+
+
+def test_forgetting_stories_leaves_nothing_in_the_candidate_index() -> None:
+    # Stories are taken off the index under the terms their members posted
+    # them; a posting left behind would keep a forgotten story as a candidate.
+    clusterer = StoryClusterer(ClusterConfig(window_days=3))
+    words = "flood bridge mayor evacuation river storm rain levee school road power shelter".split()
+    for n in range(40):
+        text = " ".join(words[n % 7 : n % 7 + 5] + [f"Tarnova{n % 5}", "town", "said"]) + "."
+        clusterer.assign(article_features(_article(f"a{n}", f"Storm {n % 4}", text, 1 + n % 20)))
+        if n % 10 == 9:
+            clusterer.repair()
+    assert clusterer._index
+    clusterer.forget_oldest(0)
+    assert clusterer.stories() == {} and clusterer._index == {}
