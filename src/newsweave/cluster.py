@@ -858,7 +858,9 @@ def _bisect(vectors: list[tuple[tuple[str, ...], array]]) -> tuple[list[int], li
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     columns = rank[inverse]
     matrix = np.zeros((n, len(first) or 1))
-    matrix[np.repeat(np.arange(n), lengths), columns] = np.concatenate([np.frombuffer(w, dtype=np.float32) for _, w in vectors]) if total else 0.0
+    # All weights in one buffer: the packed float32 arrays joined as bytes, one numpy call.
+    weights = np.frombuffer(b"".join(w for _, w in vectors), dtype=np.float32)
+    matrix[np.repeat(np.arange(n), lengths), columns] = weights if total else 0.0
     sims = matrix @ matrix.T
     np.fill_diagonal(sims, 1.0)
     labels = _spectral_halves(sims)
