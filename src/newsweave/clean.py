@@ -39,6 +39,11 @@ _CHAR_MAP = str.maketrans(
     }
 )
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Any character the normalisation changes: most texts hold none, and a line
+# without one is its own normalised form (translate() costs more than a search).
+_MAPPED = re.compile("[" + "".join(map(re.escape, map(chr, _CHAR_MAP))) + "]")
+_NORMALISED = re.compile(_MAPPED.pattern[:-1] + _ZERO_WIDTH.pattern[1:])
+_ASCII_MAPPED = tuple(char for char in map(chr, _CHAR_MAP) if char.isascii())  # the ones an ASCII text can hold
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -126,18 +131,53 @@ _FOLD_TRAPS = re.compile("[\u017f\u0131\u0130\u212a]")
 _CONTRIBUTOR_KEYS = ("contributed", "reporting by", "writing by", "editing by", "story", "article")
 _ADVERT_ENDS = ("Advertisement", "ADVERTISEMENT", "advertisement", "below", "story", "continue", "content", "AD")
 _CREDIT_KEYS = ("/", "Photo", "Image", "Picture")
+# Every link-residue match holds one of these words, in this case.
+_INLINE_LINK_KEY = re.compile(r"be (?:found|seen|watched|viewed|read|heard) here")
+
+
+def _has_fold_trap(text: str) -> bool:
+    return not text.isascii() and _FOLD_TRAPS.search(text) is not None  # the traps are not ASCII
+
+
+def _needs_normalising(text: str) -> bool:
+    """Whether normalising changes the text: it holds a zero-width or mapped character."""
+    if text.isascii():  # a constant-time flag; the zero-width characters are not ASCII
+        return any(char in text for char in _ASCII_MAPPED)
+    return _NORMALISED.search(text) is not None
 
 
 def _lacks_all(text: str, keys: tuple[str, ...]) -> bool:
     """True when no case-insensitive match of any key can be in ``text`` (so a regex needing one cannot match)."""
-    if _FOLD_TRAPS.search(text):
+    if _has_fold_trap(text):
         return False
     lowered = text.lower()
     return not any(key in lowered for key in keys)
 
 
+def _keys_in(text: str, *key_sets: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Of each key set, the keys a case-insensitive match could find in ``text`` (a line of it holds no others).
+
+    Every key when the text holds a case-folding trap (see _FOLD_TRAPS).
+    """
+    if _has_fold_trap(text):
+        return key_sets
+    lowered = text.lower()  # lower() maps character by character: a line's lower() is a slice of it
+    return tuple(tuple(key for key in keys if key in lowered) for keys in key_sets)
+
+
 def _may_credit(body: str) -> bool:
-    return body.rstrip().endswith(")") or any(key in body for key in _CREDIT_KEYS)
+    # A credit ends the body with ")", or its key word, "/" or credit words
+    # follow the body's last "." (no branch of _CREDIT lets a "." after them).
+    tail = body[body.rfind(".") + 1 :]
+    return body.rstrip().endswith(")") or any(key in tail for key in _CREDIT_KEYS)
+
+
+def _may_link_prompt(body: str) -> bool:
+    """Whether the body ends as a _LINK_PROMPT match must: "here", then at most one of ".!:" and spaces."""
+    end = body.rstrip()
+    if end.endswith((".", "!", ":")):
+        end = end[:-1].rstrip()
+    return end[-4:].lower() == "here"  # "here" has no case-folding traps (see _FOLD_TRAPS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +213,15 @@ def plausible_date(iso: str) -> dt.date | None:
     return day if 1800 <= day.year <= dt.date.today().year + 1 else None
 
 
-def _signup_score(line: str) -> int:
-    """How many sign-up markers the line carries."""
-    if _FOLD_TRAPS.search(line):  # case folding beyond str.lower(): try every marker
+def _signup_score(line: str, coarse_keys: tuple[str, ...] = _SIGNUP_COARSE_KEYS) -> int:
+    """How many sign-up markers the line carries.
+
+    ``coarse_keys`` may leave out coarse keys the line cannot hold (see _keys_in).
+    """
+    if _has_fold_trap(line):  # case folding beyond str.lower(): try every marker
         return sum(1 for marker, _ in _SIGNUP_MARKERS if marker.search(line))
     lowered = line.lower()
-    if not any(key in lowered for key in _SIGNUP_COARSE_KEYS):  # most lines: a few substring scans
+    if not any(key in lowered for key in coarse_keys):  # most lines: a few substring scans
         return 0
     return sum(1 for marker, keys in _SIGNUP_MARKERS if any(key in lowered for key in keys) and marker.search(line))
 
@@ -210,6 +253,13 @@ def clean_text(raw: str) -> CleanText:
     place: str | None = None
     agency: str | None = None
     first_content = True
+    # Checks made once for the whole text (speed only): a text without
+    # characters to normalise is its own normalised form, line by line, and
+    # its lines can hold only the keys the whole text holds.
+    normalise = _needs_normalising(raw)
+    signup_keys, contributor_keys = (
+        (_SIGNUP_COARSE_KEYS, _CONTRIBUTOR_KEYS) if normalise else _keys_in(raw, _SIGNUP_COARSE_KEYS, _CONTRIBUTOR_KEYS)
+    )
 
     position = 0
     for raw_line in raw.split("\n"):
@@ -217,12 +267,18 @@ def clean_text(raw: str) -> CleanText:
         position += len(raw_line) + 1
         # Runs between zero-width characters are copied one-for-one.
         runs: list[tuple[int, str]] = []
-        cursor = 0
-        for zw in _ZERO_WIDTH.finditer(raw_line):
-            runs.append((line_start + cursor, raw_line[cursor : zw.start()]))
-            cursor = zw.end()
-        runs.append((line_start + cursor, raw_line[cursor:]))
-        line = "".join(text for _, text in runs).translate(_CHAR_MAP)
+        if normalise:
+            cursor = 0
+            for zw in _ZERO_WIDTH.finditer(raw_line):
+                runs.append((line_start + cursor, raw_line[cursor : zw.start()]))
+                cursor = zw.end()
+            runs.append((line_start + cursor, raw_line[cursor:]))
+            line = "".join(text for _, text in runs)
+            if _MAPPED.search(line):
+                line = line.translate(_CHAR_MAP)
+        else:
+            runs.append((line_start, raw_line))
+            line = raw_line
         if not line.strip():
             continue
 
@@ -241,7 +297,7 @@ def clean_text(raw: str) -> CleanText:
                 cut(lo, match.end())
                 lo = match.end()
         body = line[lo:hi]
-        if ("{" in body and _TEMPLATE.search(body)) or _signup_score(body) >= 1:
+        if ("{" in body and _TEMPLATE.search(body)) or (signup_keys and _signup_score(body, signup_keys) >= 1):
             without = _TEMPLATE.sub(" ", body)
             score = _signup_score(without)
             if (
@@ -266,7 +322,7 @@ def clean_text(raw: str) -> CleanText:
         # Trailing glued pieces: adverts, link prompts, then photo credits.
         while True:
             body = line[lo:hi]
-            prompt = _LINK_PROMPT.search(body) if "here" in body.lower() else None
+            prompt = _LINK_PROMPT.search(body) if _may_link_prompt(body) else None
             if prompt:
                 cut(lo + prompt.start(), hi)
                 hi = lo + prompt.start()
@@ -290,7 +346,12 @@ def clean_text(raw: str) -> CleanText:
         stripped = body.strip()
         if not stripped:
             continue
-        if _words(stripped) <= 30 and not _lacks_all(stripped, _CONTRIBUTOR_KEYS) and _CONTRIBUTORS.search(stripped):
+        if (
+            contributor_keys
+            and not _lacks_all(stripped, contributor_keys)
+            and _words(stripped) <= 30
+            and _CONTRIBUTORS.search(stripped)
+        ):
             cut(lo, hi)
             continue
         if _PROMPT_LINE.match(stripped) and _words(stripped) <= 15 and not re.search(r"[.!?][\"”]?$", stripped):
@@ -307,7 +368,7 @@ def clean_text(raw: str) -> CleanText:
         # is cut out; the sentence around it stays.
         segments = []
         start = lo
-        for match in _INLINE_LINK_RESIDUE.finditer(line, lo, hi) if "here" in line else ():
+        for match in _INLINE_LINK_RESIDUE.finditer(line, lo, hi) if _INLINE_LINK_KEY.search(line, lo, hi) else ():
             cut(match.start(), match.end())
             segments.append((start, match.start()))
             start = match.end()

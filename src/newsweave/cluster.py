@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import chain, islice, repeat
 from operator import add, itemgetter, mul
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from newsweave.errors import ConfigError
 from newsweave.model import Article
@@ -73,16 +73,31 @@ _NOT_NAMES = frozenset(
     friday saturday sunday january february march april may june july august september october
     november december am pm""".split()
 )
+# A word of a lower-cased text (the definition; _word_runs finds the same words).
 _WORD = re.compile(r"[a-z][a-z'’\-]*[a-z]")
+# _WORD's words without the regex (about twice as fast), in a lower-cased
+# text's UTF-8 bytes with ’ as 0xFF (a byte UTF-8 never holds): every byte
+# that cannot be in a word becomes a space, split() cuts the runs and strip()
+# trims each run to its first and last letter, which is _WORD's match there.
+# A run with fewer than two letters trims to a word shorter than any term
+# (see _term_of), so it counts for nothing, as it would when unmatched.
+_WORD_BYTES = bytes(byte if 97 <= byte <= 122 or byte in b"'-" else 32 for byte in range(255)) + b"\xff"
+_APOSTROPHE = "’".encode("utf-8")
+_WORD_EDGES = b"'-\xff"
 # A capitalised word after a word, a comma or a closing bracket is
-# inside a sentence, so capitalised for being a name.
-_NAME = re.compile(r"(?<=[A-Za-z0-9,;:)] )[A-Z][A-Za-z'’\-]*[A-Za-z]")
+# inside a sentence, so capitalised for being a name. The look-behind comes
+# after the capital (it checks the same two characters before it): a pattern
+# that starts with a character class lets the regex engine skip to the
+# capitals, where one that starts with a look-behind is tried at every position.
+_NAME = re.compile(r"[A-Z](?<=[A-Za-z0-9,;:)] [A-Z])[A-Za-z'’\-]*[A-Za-z]")
 # Caches of the per-word work, emptied when they reach _WORD_CACHE_LIMIT entries:
-_STEMS: dict[str, str | None] = {}  # word -> its term (None: a stop word or too short)
+_STEMS: dict[bytes, str | None] = {}  # word (see _WORD_BYTES) -> its term (None: a stop word or too short)
 _NAME_FORMS: dict[str, str | None] = {}  # capitalised word -> its name (None: not a name)
 _WORD_CACHE_LIMIT = 500_000
 LEAD_CHARS = 5000  # characters of text read per article (the lead and then some)
-_FIGURE = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)")
+# A number at a word boundary ("\b" before a digit: no word character before
+# it, checked after the digit for the reason given at _NAME) and the word after it.
+_FIGURE = re.compile(r"(\d(?<!\w\d)[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)")
 _FIGURE_SKIP = frozenset({"percent", "am", "pm", "p", "a", "of", "and", "or", "to", "in", "the"})
 _VECTOR_TERMS = 80  # an article's vector keeps its strongest terms: less noise, faster
 _CENTROID_TERMS = 200  # a story's centroid keeps its strongest terms (300 scored the same on the dev stream, slower)
@@ -170,11 +185,8 @@ def article_features(article: Article) -> ArticleFeatures:
     """
     title = article.title or ""
     lead = article.text[:LEAD_CHARS]
-    terms: dict[str, float] = {}
-    _count_terms(lead, terms)
-    title_terms: dict[str, float] = {}
-    _count_terms(title, title_terms)
-    for term, count in title_terms.items():
+    terms = _term_counts(lead)
+    for term, count in _term_counts(title).items():
         terms[term] = terms.get(term, 0) + 2 * count  # a headline word counts double
     names = _names(title) | _names(lead)
     figures = frozenset(
@@ -185,7 +197,8 @@ def article_features(article: Article) -> ArticleFeatures:
     # Names and figures also enter the vector, as their own terms: they are
     # what tells one event from another of the same kind.
     for name in sorted(names):  # sorted: a set's order changes with the process's string hashing
-        terms["@" + name] = terms.get("@" + name, 0) + NAME_BOOST
+        key = "@" + name
+        terms[key] = terms.get(key, 0) + NAME_BOOST
     for number, word in sorted(figures):
         key = f"#{number} {word}"
         terms[key] = terms.get(key, 0) + FIGURE_BOOST
@@ -201,6 +214,7 @@ def article_features(article: Article) -> ArticleFeatures:
 
 
 _Made = TypeVar("_Made")
+_Word = TypeVar("_Word", str, bytes)
 
 
 def term_slot(term: str) -> int:
@@ -226,6 +240,16 @@ def _term_of(word: str) -> str | None:
     return _stem(word[:-2] if word.endswith(("'s", "’s")) else word)
 
 
+def _word_runs(lowered: str) -> list[bytes]:
+    """The words of a lower-cased text, as _WORD finds them and some shorter (see _WORD_BYTES)."""
+    data = lowered.encode("utf-8", "surrogatepass").replace(_APOSTROPHE, b"\xff")  # a lone surrogate is no word
+    return list(map(bytes.strip, data.translate(_WORD_BYTES).split(), repeat(_WORD_EDGES)))
+
+
+def _term_of_run(run: bytes) -> str | None:
+    return _term_of(run.replace(b"\xff", _APOSTROPHE).decode("utf-8"))
+
+
 def _name_of(word: str) -> str | None:
     lower = word.lower()
     if lower.endswith(("'s", "’s")):
@@ -233,25 +257,28 @@ def _name_of(word: str) -> str | None:
     return None if lower in _NOT_NAMES else lower
 
 
-def _through_cache(words: list[str], cache: dict[str, _Made], make: "Callable[[str], _Made]") -> "Iterator[_Made]":
-    """``map(make, words)`` through ``cache``: every word new to the cache is made once."""
+def _through_cache(words: list[_Word], cache: dict[_Word, _Made], make: "Callable[[_Word], _Made]") -> list[_Made]:
+    """``[make(w) for w in words]`` through ``cache``: every word new to the cache is made once."""
+    try:  # most texts: every word is known, one pass
+        return list(map(cache.__getitem__, words))
+    except KeyError:
+        pass
     missing = set(words).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > _WORD_CACHE_LIMIT:
-            cache.clear()  # full: start again, with every word of this text
-            missing = set(words)
-        for word in missing:
-            cache[word] = make(word)
-    return map(cache.__getitem__, words)
+    if len(cache) + len(missing) > _WORD_CACHE_LIMIT:
+        cache.clear()  # full: start again, with every word of this text
+        missing = set(words)
+    for word in missing:
+        cache[word] = make(word)
+    return list(map(cache.__getitem__, words))
 
 
-def _count_terms(text: str, terms: dict[str, float]) -> None:
+def _term_counts(text: str) -> dict[str, float]:
+    """How often each term occurs in the text, in order of first occurrence."""
     # Each word's term through the cache and the counting, all in C loops.
     counted: dict[str | None, int] = {}
-    _count_into(counted, _through_cache(_WORD.findall(text.lower()), _STEMS, _term_of))
+    _count_into(counted, _through_cache(_word_runs(text.lower()), _STEMS, _term_of_run))
     counted.pop(None, None)
-    for term, count in counted.items():
-        terms[term] = terms.get(term, 0) + count  # type: ignore[index]
+    return counted  # type: ignore[return-value]
 
 
 def _names(text: str) -> set[str]:

@@ -38,9 +38,18 @@ __all__ = [
 
 _TOKEN = re.compile(r"\w+")
 _SCHEME = "affine32"  # datasketch's permutation scheme, named so stored signatures stay comparable
-# word -> CRC-32, a cache: words repeat across a stream far more than they are new.
-_WORD_HASHES: dict[str, int] = {}
+# word (UTF-8) -> CRC-32, a cache: words repeat across a stream far more than they are new.
+_WORD_HASHES: dict[bytes, int] = {}
 _WORD_CACHE = 1_000_000
+# Words of an ASCII text without the regex: every byte that is not \w becomes a
+# space and bytes.split() cuts the runs (the same words as _TOKEN.findall, in
+# bytes, as the hashes need them). The marks news prints most often outside
+# ASCII (quotes, dashes, ellipsis) are not \w either, so they become spaces
+# first; a text that holds any other non-ASCII character takes the regex.
+_NOT_WORD_BYTES = bytes(
+    byte if chr(byte).isalnum() or byte == ord("_") else ord(" ") for byte in range(128)
+) + b" " * 128
+_COMMON_MARKS = tuple(mark.encode("utf-8") for mark in "\u201c\u201d\u2019\u2018\u2014\u2013\u2015\u2026")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,30 +99,47 @@ def shingle_hashes(text: str, size: int = 5) -> list[int]:
 
 def _shingle_array(text: str, size: int) -> np.ndarray:
     """:func:`shingle_hashes` as a uint32 array, repeats kept (a minimum does not mind them)."""
-    words = _TOKEN.findall(text.lower())
+    words = _utf8_words(text.lower())
     if not words:
         return np.zeros(0, dtype=np.uint32)
     if len(words) < size:
-        return np.array([zlib.crc32(" ".join(words).encode("utf-8"))], dtype=np.uint32)
-    hashes = np.array(_word_hashes(words), dtype=np.uint64)
+        return np.array([zlib.crc32(b" ".join(words))], dtype=np.uint32)
+    hashes = _word_hashes(words)
     count = len(words) - size + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(size):
-        combined = (combined * np.uint64(1_000_003) + hashes[offset : offset + count]) & np.uint64(0xFFFFFFFF)
-    return combined.astype(np.uint32)
+    # uint32 arithmetic wraps, which is the "& 0xFFFFFFFF" of each step (the
+    # low 32 bits of a*b + c depend only on those of a, b and c); the first
+    # step, from zero, is the first word's hash.
+    combined = hashes[:count].copy()
+    for offset in range(1, size):
+        combined *= np.uint32(1_000_003)
+        combined += hashes[offset : offset + count]
+    return combined
 
 
-def _word_hashes(words: list[str]) -> list[int]:
-    """CRC-32 of each word, through a bounded cache (cleared when full)."""
+def _utf8_words(lowered: str) -> list[bytes]:
+    """``_TOKEN.findall(lowered)``, each word UTF-8 encoded (see _NOT_WORD_BYTES)."""
+    data = lowered.encode("utf-8", "surrogatepass")  # a lone surrogate is not \w: it takes the regex below
+    if not data.isascii():
+        for mark in _COMMON_MARKS:
+            if mark in data:
+                data = data.replace(mark, b" ")
+        if not data.isascii():
+            return [word.encode("utf-8") for word in _TOKEN.findall(lowered)]
+    return data.translate(_NOT_WORD_BYTES).split()
+
+
+def _word_hashes(words: list[bytes]) -> np.ndarray:
+    """CRC-32 of each word as a uint32 array, through a bounded cache (cleared when full)."""
     cache = _WORD_HASHES
-    hashes = list(map(cache.get, words))
-    if None not in hashes:
-        return hashes  # type: ignore[return-value]
+    try:  # most texts: every word is known, one pass
+        return np.fromiter(map(cache.__getitem__, words), dtype=np.uint32, count=len(words))
+    except KeyError:
+        pass
     if len(cache) > _WORD_CACHE:
         cache.clear()
     for word in set(words).difference(cache):
-        cache[word] = zlib.crc32(word.encode("utf-8"))
-    return list(map(cache.__getitem__, words))
+        cache[word] = zlib.crc32(word)
+    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint32, count=len(words))
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -155,8 +181,11 @@ def signature(text: str, config: DedupConfig = DedupConfig()) -> Signature:
     grams = _shingle_array(text[: config.max_chars], config.shingle_words)
     if not len(grams):
         return Signature(np.full(config.num_perm, 0xFFFFFFFF, dtype=np.uint32))
-    # uint32 arithmetic wraps: that is the scheme's "mod 2^32".
-    return Signature((_fmix32(grams)[:, None] * a + b).min(axis=0))
+    # uint32 arithmetic wraps: that is the scheme's "mod 2^32". One row per
+    # permutation: each minimum reads a contiguous row (faster than a column).
+    values = a[:, None] * _fmix32(grams)
+    values += b[:, None]
+    return Signature(values.min(axis=1))
 
 
 class NearDuplicateIndex:

@@ -144,3 +144,31 @@ def test_signup_score_matches_running_every_marker(line: str) -> None:
     from newsweave.clean import _SIGNUP_MARKERS, _signup_score
 
     assert _signup_score(line) == sum(1 for marker, _ in _SIGNUP_MARKERS if marker.search(line))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Details", "here", "HERE", "here.", "here..", "here !", ":", "more", "Watch the video", "which can be found",
+             "that may be seen", "be read", "here on YouTube,", "(AP Photo/Evan Vucci)", "(File)", "Photo courtesy of",
+             "Photograph:", "Leah Millis", "/", "/ AFP", "Getty Images", "AFP via", "Pool", "John.", "Smith", ".", ")",
+             "\u00a0", "\t", "İ", "story", "article", "Reporting by", "contributed.", "sign up", "Email", "{{ x }}"]
+        ),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_speed_only_pre_checks_admit_every_line_their_regex_matches(line: str) -> None:
+    from newsweave import clean
+
+    if clean._LINK_PROMPT.search(line):
+        assert clean._may_link_prompt(line)
+    if clean._CREDIT.search(line):
+        assert clean._may_credit(line)
+    if clean._INLINE_LINK_RESIDUE.search(line):
+        assert clean._INLINE_LINK_KEY.search(line)
+    text = f"First line.\n{line}\nLast line."
+    for keys in (clean._SIGNUP_COARSE_KEYS, clean._CONTRIBUTOR_KEYS):
+        (present,) = clean._keys_in(text, keys)
+        assert clean._lacks_all(line, keys) == clean._lacks_all(line, present)
+    assert clean._needs_normalising(text) == (clean._NORMALISED.search(text) is not None)

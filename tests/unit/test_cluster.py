@@ -9,6 +9,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsweave.cluster import (
     ClusterConfig,
@@ -242,3 +244,32 @@ def test_forgetting_stories_leaves_nothing_in_the_candidate_index() -> None:
     assert clusterer._index
     clusterer.forget_oldest(0)
     assert clusterer.stories() == {} and clusterer._index == {}
+
+
+_FEATURE_TEXT = st.text(alphabet=st.sampled_from(list("ab AZ'’-_.,;:)(19é\u00a0\nİK")), max_size=120)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FEATURE_TEXT)
+def test_word_runs_hold_the_word_regex_words(text: str) -> None:
+    """The byte-level words are _WORD's matches, plus runs too short to be a term."""
+    import re
+
+    from newsweave.cluster import _APOSTROPHE, _term_of, _word_runs
+
+    lowered = text.lower()
+    expected = [word.encode("utf-8").replace(_APOSTROPHE, b"\xff") for word in re.findall(r"[a-z][a-z'’\-]*[a-z]", lowered)]
+    runs = _word_runs(lowered)
+    assert [run for run in runs if len(run) >= 2] == expected
+    assert all(_term_of(run.decode("utf-8")) is None for run in runs if len(run) < 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FEATURE_TEXT | st.sampled_from(["said Kral, Lind and 12 people", "a12 pirates 1,5 boats ١٢ men x 3.5 km"]))
+def test_name_and_figure_patterns_match_their_look_behind_first_forms(text: str) -> None:
+    import re
+
+    from newsweave.cluster import _FIGURE, _NAME
+
+    assert _NAME.findall(text) == re.findall(r"(?<=[A-Za-z0-9,;:)] )[A-Z][A-Za-z'’\-]*[A-Za-z]", text)
+    assert _FIGURE.findall(text) == re.findall(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)", text)

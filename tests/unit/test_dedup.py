@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsweave.dedup import (
     DedupConfig,
@@ -62,3 +64,39 @@ def test_capacity_bounds_memory() -> None:
 def test_bad_settings_say_what_is_wrong() -> None:
     with pytest.raises(ValueError, match="threshold"):
         DedupConfig(threshold=0)
+
+
+def _reference_shingle_hashes(text: str, size: int = 5) -> list[int]:
+    """The shingle hashes as first defined: CRC-32 per word, combined polynomially modulo 2^32, in Python."""
+    import re
+    import zlib
+
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return []
+    if len(words) < size:
+        return [zlib.crc32(" ".join(words).encode("utf-8"))]
+    hashes = set()
+    for start in range(len(words) - size + 1):
+        value = 0
+        for word in words[start : start + size]:
+            value = (value * 1_000_003 + zlib.crc32(word.encode("utf-8"))) & 0xFFFFFFFF
+        hashes.add(value)
+    return sorted(hashes)
+
+
+TRICKY = [
+    "", "a", "One two three four five six", "Don’t stop — “quoted” text… here–there ― ‘x’ again and again",
+    "Über café naïve ünd résumé, 12_3 a_b c2 ², x\ud800y z w v u t", "İstanbul K ſ x\u00a0y\u200bz 1,500 3.5km",
+    "tab\tseparated\r\nlines\x0bvertical\x1cfile sep and more words", "___ --- ''' \x00 \x7f the end of it all",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab Z9_.,’“—é\u00a0\u200b\t\nİK")), max_size=120) | st.sampled_from(TRICKY))
+def test_shingle_hashes_equal_the_plain_python_definition(text: str) -> None:
+    from newsweave.dedup import _TOKEN, _utf8_words, shingle_hashes
+
+    lowered = text.lower()
+    assert _utf8_words(lowered) == [word.encode("utf-8") for word in _TOKEN.findall(lowered)]
+    assert shingle_hashes(text) == _reference_shingle_hashes(text)

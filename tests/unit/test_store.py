@@ -207,3 +207,22 @@ def test_an_article_is_stamped_when_it_is_stored_not_when_the_stream_opened(
         list(stream.add_many([STEELE]))
         stamped = store._db.execute("SELECT added_at FROM articles WHERE id = ?", (STEELE.id,)).fetchone()[0]
     assert stamped >= "2026-01-01T00:00:05"
+
+
+def test_a_prepared_article_survives_pickling_whole() -> None:
+    """Workers send prepared articles to the writer pickled (flat field tuples, see PreparedArticle.__reduce__)."""
+    import pickle
+
+    from newsweave.store import prepare_article
+
+    article = Article(
+        id="a", text="Rescuers in Tarnova said 12 people died when the quake hit.\n\nMayor Ivo Kral toured the town.",
+        title="Quake hits Tarnova", outlet="AP", published=dt.date(2023, 6, 19), removed=("Advertisement",),
+        dateline=(6, 19),
+    )
+    prepared = prepare_article(article)
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        back = pickle.loads(pickle.dumps(prepared, protocol))
+        assert back == prepared
+        assert list(back.features.terms.items()) == list(prepared.features.terms.items())
+        assert back.features.term_slots == prepared.features.term_slots
