@@ -49,6 +49,23 @@ def test_bad_inputs_are_named_and_the_rest_stored(tmp_path: Path) -> None:
         assert store.count() == 5
 
 
+def test_a_lone_surrogate_escape_in_json_is_replaced_and_the_article_stored(tmp_path: Path) -> None:
+    # "\\ud800" in a JSON string decodes to half a surrogate pair, which cannot
+    # be encoded: it used to abort the whole ingest with an internal error.
+    feed = tmp_path / "records.jsonl"
+    feed.write_text(
+        '{"id": "bad", "title": "Storm \\udc00", "text": "A storm \\ud800 hit Tarnova on Monday and closed the roads."}\n'
+        '{"id": "good", "text": "A storm hit Tarnova on Monday and closed roads across the region, officials said."}\n'
+    )
+    db = tmp_path / "news.db"
+    result = _ingest(str(feed), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    with Store.open(db) as store:
+        assert store.count() == 2
+        stored = store.get_article("bad")
+        assert stored is not None and "storm \ufffd hit" in stored.text.lower() and stored.title == "Storm \ufffd"
+
+
 def test_nothing_usable_exits_2(tmp_path: Path) -> None:
     result = _ingest(str(tmp_path / "missing.txt"), "--db", str(tmp_path / "news.db"))
     assert result.exit_code == 2

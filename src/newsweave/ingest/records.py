@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -50,8 +51,23 @@ def parse_published(value: object) -> dt.date | None:
     return plausible_date(text) if text else None
 
 
+# A JSON escape can name half of a surrogate pair (a lone \ud800): such a string
+# cannot be encoded (hashed, stored, printed), so each one becomes U+FFFD, as
+# undecodable bytes do, one character for one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(value: object) -> object:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, Mapping):
+        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+    return value
+
+
 def article_from_record(record: object, name: str, default_id: str | None = None) -> Article:
     """Build an article from a decoded JSON object (or a bare string document)."""
+    record = _without_lone_surrogates(record)
     if isinstance(record, str):
         check_text_like(record, name)
         return Article(id=default_id or article_id(text=record), text=record, origin=name)
