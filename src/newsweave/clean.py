@@ -37,7 +37,17 @@ _CHAR_MAP = str.maketrans(
         "\u2032": "\u2019",  # ′ (a prime used as an apostrophe)
         "\u2028": " ", "\u2029": " ", "\r": " ",
     }
+    # Half a surrogate pair (a JSON escape, an API caller's string) cannot be
+    # encoded to hash or store the text: U+FFFD, as for undecodable bytes.
+    | {chr(code): "\ufffd" for code in range(0xD800, 0xE000)}
 )
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """The text with each half of a surrogate pair replaced by U+FFFD (one character for one)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Any character the normalisation changes: most texts hold none, and a line
 # without one is its own normalised form (translate() costs more than a search).
@@ -432,7 +442,7 @@ def clean_article(article: Article) -> Article:
     """
     result = clean_text(article.text)
     text = result.text
-    title = article.title
+    title = without_lone_surrogates(article.title) if article.title else article.title
     if title is None:
         found, rest = detect_title(text)
         if found:

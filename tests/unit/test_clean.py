@@ -172,3 +172,17 @@ def test_speed_only_pre_checks_admit_every_line_their_regex_matches(line: str) -
         (present,) = clean._keys_in(text, keys)
         assert clean._lacks_all(line, keys) == clean._lacks_all(line, present)
     assert clean._needs_normalising(text) == (clean._NORMALISED.search(text) is not None)
+
+
+def test_half_a_surrogate_pair_becomes_a_replacement_character_one_for_one() -> None:
+    # An API caller's string (or a JSON escape) can hold one; it cannot be
+    # encoded, so hashing or storing the article used to fail.
+    from newsweave.clean import clean_article
+    from newsweave.model import Article
+    from newsweave.store import content_hash
+
+    raw = Article(id="a", title="Storm \udc00 warning", text="A storm \ud800 hit Tarnova on Monday and closed the roads.")
+    cleaned = clean_article(raw)
+    assert cleaned.text == "A storm \ufffd hit Tarnova on Monday and closed the roads."
+    assert cleaned.title == "Storm \ufffd warning"
+    assert content_hash(cleaned)

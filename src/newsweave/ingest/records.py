@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from newsweave.clean import plausible_date
+from newsweave.clean import plausible_date, without_lone_surrogates
 from newsweave.errors import InputError
 from newsweave.ingest.common import (
     IngestResult,
@@ -51,15 +50,11 @@ def parse_published(value: object) -> dt.date | None:
     return plausible_date(text) if text else None
 
 
-# A JSON escape can name half of a surrogate pair (a lone \ud800): such a string
-# cannot be encoded (hashed, stored, printed), so each one becomes U+FFFD, as
-# undecodable bytes do, one character for one.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _without_lone_surrogates(value: object) -> object:
+    # A JSON escape can name half of a surrogate pair (a lone \ud800): such a
+    # string cannot be encoded (hashed, stored, printed).
     if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
+        return without_lone_surrogates(value)
     if isinstance(value, Mapping):
         return {key: _without_lone_surrogates(item) for key, item in value.items()}
     return value
