@@ -341,13 +341,8 @@ class _PackedVectors:
         packed = self._packed.get(article_id)
         return packed[0][:_INDEX_TERMS] if packed else ()
 
-    def get(self, article_id: str, default: dict[str, float]) -> dict[str, float]:
-        return self[article_id] if article_id in self._packed else default
-
-    def pop(self, article_id: str, default: dict[str, float]) -> dict[str, float]:
-        vector = self.get(article_id, default)
+    def discard(self, article_id: str) -> None:
         self._packed.pop(article_id, None)
-        return vector
 
     def __len__(self) -> int:
         return len(self._packed)
@@ -682,7 +677,7 @@ class StoryClusterer:
     def _drop_story(self, story: _Story) -> None:
         self._drop_index(story)
         for article_id in story.members:
-            self._vectors.pop(article_id, {})
+            self._vectors.discard(article_id)
             self._features.pop(article_id, None)
             self._story_of.pop(article_id, None)
             self._reasons.pop(article_id, None)

@@ -50,19 +50,19 @@ def parse_published(value: object) -> dt.date | None:
     return plausible_date(text) if text else None
 
 
-def _without_lone_surrogates(value: object) -> object:
+def _record_without_lone_surrogates(value: object) -> object:
     # A JSON escape can name half of a surrogate pair (a lone \ud800): such a
     # string cannot be encoded (hashed, stored, printed).
     if isinstance(value, str):
         return without_lone_surrogates(value)
     if isinstance(value, Mapping):
-        return {key: _without_lone_surrogates(item) for key, item in value.items()}
+        return {key: _record_without_lone_surrogates(item) for key, item in value.items()}
     return value
 
 
 def article_from_record(record: object, name: str, default_id: str | None = None) -> Article:
     """Build an article from a decoded JSON object (or a bare string document)."""
-    record = _without_lone_surrogates(record)
+    record = _record_without_lone_surrogates(record)
     if isinstance(record, str):
         check_text_like(record, name)
         return Article(id=default_id or article_id(text=record), text=record, origin=name)
