@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import json
 import sqlite3
@@ -892,6 +893,13 @@ class StreamIngest:
         million articles affordable.)
         """
         iterator = iter(articles)
+        with _RareCollections() as collector:
+            yield from self._add_batches(iterator, batch_size, batch_seconds, collector)
+
+    def _add_batches(
+        self, iterator: Iterator[Article | PreparedArticle], batch_size: int, batch_seconds: float,
+        collector: "_RareCollections",
+    ) -> Iterator[IngestOutcome]:
         while True:
             done: list[IngestOutcome] = []
             started = time.monotonic()
@@ -912,6 +920,7 @@ class StreamIngest:
             yield from (self._current(outcome) for outcome in done)
             if not done:
                 return
+            collector.counted(len(done))
 
     def _add_guarded(self, item: Article | PreparedArticle, guard: bool = True) -> IngestOutcome:
         """:meth:`_add`, an article that fails (a NewsweaveError) reported ``failed`` and forgotten.
@@ -1003,6 +1012,41 @@ class StreamIngest:
             self.store.drop_empty_stories(touched)
         self.clusterer.forget_oldest(self.memory_articles)
         return len(moves)
+
+
+class _RareCollections:
+    """Python's cyclic garbage collector paused for a stream, run in full every ``every`` articles.
+
+    The writer holds a few million long-lived objects (the clusterer's and
+    the near-duplicate index's state); the collector's automatic full
+    passes walk them all, again and again as the stream churns, which cost
+    a tenth of the writer's time at 100k articles and more as the heap
+    grew. The stream itself makes almost no reference cycles (about one
+    object in a hundred articles), so a full pass every ``every`` articles
+    frees them, in bounded memory, at a small share of the cost. The
+    collector's state is restored on exit (also when the stream fails or is
+    abandoned).
+    """
+
+    def __init__(self, every: int = 100_000) -> None:
+        self.every = every
+        self._since = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> "_RareCollections":
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def counted(self, articles: int) -> None:
+        self._since += articles
+        if self._since >= self.every:
+            self._since = 0
+            gc.collect()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._was_enabled:
+            gc.enable()
 
 
 class _PendingWrites:

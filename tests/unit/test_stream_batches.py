@@ -253,3 +253,46 @@ def test_a_story_a_repair_splits_off_is_stored_with_its_founders_title(tmp_path:
         for story in stories:
             first = store.get_article(sorted(story.article_ids, key=lambda i: int(i[1:]))[0])
             assert story.title == (first.title or "").strip() != ""
+
+
+def test_a_stream_pauses_the_garbage_collector_and_collects_every_so_many_articles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import newsweave.store as store_module
+
+    collections: list[bool] = []
+    monkeypatch.setattr(store_module.gc, "collect", lambda *a: collections.append(gc.isenabled()) or 0)
+    real_init = store_module._RareCollections.__init__
+    monkeypatch.setattr(store_module._RareCollections, "__init__", lambda self: real_init(self, every=4))
+    assert gc.isenabled()
+    seen_enabled = []
+    with Store.open(tmp_path / "s.db") as store:
+        stream = StreamIngest(store)
+        for _ in stream.add_many(_stream(12), batch_size=2):
+            seen_enabled.append(gc.isenabled())
+    assert not any(seen_enabled)  # paused for the whole stream ...
+    assert len(collections) == 3 and not any(collections)  # ... a full pass after articles 4, 8 and 12 ...
+    assert gc.isenabled()  # ... and running again once it ended
+
+
+def test_a_failing_stream_restores_the_garbage_collector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    def broken(rows):  # type: ignore[no-untyped-def]
+        raise StoreError("disk full", "db")
+
+    with Store.open(tmp_path / "s.db") as store:
+        stream = StreamIngest(store)
+        monkeypatch.setattr(store, "_insert_articles", broken)
+        with pytest.raises(StoreError):
+            list(stream.add_many(_stream(4)))
+    assert gc.isenabled()
+    gc.disable()
+    try:  # and a collector the caller had paused stays paused
+        with Store.open(tmp_path / "t.db") as store:
+            list(StreamIngest(store).add_many(_stream(4)))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
