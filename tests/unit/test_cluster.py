@@ -273,3 +273,36 @@ def test_name_and_figure_patterns_match_their_look_behind_first_forms(text: str)
 
     assert _NAME.findall(text) == re.findall(r"(?<=[A-Za-z0-9,;:)] )[A-Z][A-Za-z'’\-]*[A-Za-z]", text)
     assert _FIGURE.findall(text) == re.findall(r"\b(\d[\d,]*(?:\.\d+)?)\s+([a-z][a-z\-]+)", text)
+
+
+_TERMS = st.sampled_from(["quake", "rescu", "@tarnova", "#12 kill", "flood", "@velna", "offici", "provinc", "#3 dead"])
+
+
+@given(st.lists(st.tuples(_TERMS, st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.25])), max_size=30, unique_by=lambda p: p[0]))
+def test_top_shared_words_rank_as_filtering_and_nlargest_did(pairs: list[tuple[str, float]]) -> None:
+    import heapq
+
+    from newsweave.cluster import _top_shared_words
+
+    vector = {term: 1.0 for term, _ in pairs}
+    products = [product for _, product in pairs]
+    words = ((t, p) for t, p in zip(vector, products) if p and not t.startswith(("@", "#")))
+    expected = tuple(t for t, _ in heapq.nlargest(8, words, key=lambda pair: pair[1]))
+    assert _top_shared_words(vector, products) == expected
+
+
+@given(st.integers(2, 9), st.integers(0, 2**32 - 1))
+def test_blocks_by_mask_are_the_np_ix_blocks_in_the_same_memory_order(size: int, seed: int) -> None:
+    import numpy as np
+
+    from newsweave.cluster import _block
+
+    rng = np.random.default_rng(seed)
+    matrix = rng.random((size, size))
+    side = rng.random(size) < 0.5
+    rows, columns = np.flatnonzero(side), np.flatnonzero(~side)
+    for mask_a, mask_b, index_a, index_b in ((side, ~side, rows, columns), (side, side, rows, rows)):
+        block = _block(matrix, mask_a, mask_b)
+        expected = matrix[np.ix_(index_a, index_b)]
+        assert block.flags.c_contiguous and np.array_equal(block, expected)
+        assert block.sum() == expected.sum() and (block.size == 0 or block.mean() == expected.mean())
