@@ -890,7 +890,10 @@ class StreamIngest:
         and is raised; this StreamIngest then refuses further work, as its
         memory holds articles the store does not. (A commit per article costs
         a WAL frame write and a lock round-trip each; batches are what make a
-        million articles affordable.)
+        million articles affordable.) While the stream runs, Python's garbage
+        collector makes one full pass every 100k articles instead of its
+        automatic ones (see :class:`_RareCollections`); this is process-wide,
+        and restored when the stream ends.
         """
         iterator = iter(articles)
         with _RareCollections() as collector:
