@@ -12,6 +12,7 @@ Deterministic for a seed. Not collected by pytest; read at run time from
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 import sys
@@ -162,3 +163,28 @@ def prepare_item(item: tuple[Recipe, str], clean: bool) -> tuple[object, str]:
         merged = replace(article, title=None, text=f"{article.title}\n\n{article.text}")
         article = replace(clean_article(merged), id=article.id)
     return prepare_article(article), label
+
+
+def record_line(item: tuple[Recipe, str]) -> bytes:
+    """A recipe's article as one line of JSON, as a crawl exported to JSON lines carries it.
+
+    Module-level so a worker process can run it (writing a long stream to a file).
+    """
+    article = build_article(_EVENTS, item[0])
+    record = {
+        "id": article.id,
+        "title": article.title,
+        "text": article.text,
+        "published": article.published.isoformat() if article.published else None,
+        "outlet": article.outlet,
+    }
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def write_stream(path: Path, events: list[list[Article]], count: int, workers: int = 2) -> None:
+    """Write ``count`` articles of the synthetic stream to ``path`` as JSON lines (gold: the id's ``s<instance>-`` prefix)."""
+    from newsweave.store import preparing
+
+    use_events(events)  # before the workers fork
+    with path.open("wb") as out, preparing(synthetic_recipes(events, count), record_line, workers) as lines:
+        out.writelines(lines)

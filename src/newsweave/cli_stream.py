@@ -12,6 +12,8 @@ import json
 import os
 import tempfile
 import time
+from collections import deque
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -20,7 +22,6 @@ from rich.text import Text
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeElapsedColumn,
@@ -31,7 +32,7 @@ from newsweave.errors import StoreError
 from newsweave.model import Article
 
 _err = Console(stderr=True)
-_WORKER_THRESHOLD = 500  # articles from which ingest prepares them in worker processes
+_WORKER_BYTES = 2_000_000  # input size from which ingest prepares articles in worker processes
 DEFAULT_CLUSTER_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "cluster"
 
 
@@ -42,62 +43,85 @@ def ingest(
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk directories recursively."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
 ) -> None:
-    """Store articles, group near-duplicates and assign each to a story, as they arrive."""
-    from newsweave.ingest import read_inputs
-    from newsweave.store import PreparedArticle, PrepareFailure, Store, StreamIngest, clean_and_prepare, preparing
+    """Store articles, group near-duplicates and assign each to a story, as they arrive.
 
-    result = read_inputs(inputs, recursive=recursive)
-    for rejected in result.rejected:
-        _err.print(Text("skipped ", style="yellow") + Text(rejected.message()), highlight=False)
-    if not result.articles:
-        _err.print("nothing to ingest: no input gave an article")
-        raise typer.Exit(EXIT_UNUSABLE)
-    try:
-        store = Store.open(db)
-    except StoreError as exc:
-        _err.print(f"error: {exc}", highlight=False, markup=False)
-        raise typer.Exit(EXIT_UNUSABLE) from exc
+    Inputs stream: a JSON-lines file or a WARC archive is read a line or a
+    page at a time, so memory stays bounded whatever the input's size.
+    """
+    from newsweave.ingest.units import input_bytes, iter_units
+    from newsweave.intake import RunIds, prepare_unit
+    from newsweave.store import PreparedArticle, PrepareFailure, Store, StreamIngest, preparing
+
+    size = input_bytes(inputs, recursive=recursive)
+    # Worker processes read, clean and prepare while this one stores and
+    # clusters; for a small input the fork is not worth it. Two workers even
+    # on two cores: the writer waits on SQLite at times, and one worker
+    # idles while its results wait to be read (measured in BENCHMARKS.md).
+    workers = max(2, (os.cpu_count() or 2) - 1) if size is None or size >= _WORKER_BYTES else 0
     counts = {"new": 0, "duplicate": 0, "new_version": 0}
-    failed = 0
-    # Worker processes clean and prepare while this one stores and clusters;
-    # for a small input the fork is not worth it. Two workers even on two
-    # cores: the writer waits on SQLite at times, and one worker idles while
-    # its results wait to be read (measured in BENCHMARKS.md).
-    workers = max(2, (os.cpu_count() or 2) - 1) if len(result.articles) >= _WORKER_THRESHOLD else 0
-    with store, preparing(result.articles, clean_and_prepare, workers) as prepared:
-        stream = StreamIngest(store)
-        with Progress(
-            TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    skipped = failed = 0
+    run = RunIds()
+    offered: deque[tuple[str, str]] = deque()  # (id, input) of each article in flight, in order
+
+    def skip(message: str) -> None:
+        # One line per input, unwrapped: a script reads them as well as a person.
+        _err.print(Text("skipped ", style="yellow") + Text(message), highlight=False, soft_wrap=True)
+
+    with preparing(iter_units(inputs, recursive=recursive), prepare_unit, workers) as prepared:
+
+        def ready() -> Iterator[PreparedArticle]:
+            nonlocal skipped, failed
+            for item in chain.from_iterable(prepared):
+                if isinstance(item, PrepareFailure):
+                    failed += 1
+                    skip(item.message)
+                elif isinstance(item, PreparedArticle):
+                    item = run.admit(item)
+                    offered.append((item.article.id, item.article.origin or item.article.id))
+                    yield item
+                else:
+                    skipped += 1
+                    skip(item.message())
+
+        articles = ready()
+        first = next(articles, None)  # the database is created only when there is something to store
+        if first is None:
+            _err.print("nothing to ingest: no input gave an article")
+            raise typer.Exit(EXIT_UNUSABLE)
+        try:
+            store = Store.open(db)
+        except StoreError as exc:
+            _err.print(f"error: {exc}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_UNUSABLE) from exc
+        with store, Progress(
+            TextColumn("ingest"), BarColumn(), TextColumn("{task.completed:,.0f} articles"), TimeElapsedColumn(),
             console=_err, disable=not progress, transient=False,
         ) as bar:
-            task = bar.add_task("ingest", total=len(result.articles))
-
-            def ready() -> Iterator[PreparedArticle]:
-                nonlocal failed
-                for item in prepared:
-                    if isinstance(item, PrepareFailure):
-                        failed += 1
-                        _err.print(Text("skipped ", style="yellow") + Text(str(item.message)), highlight=False)
-                        continue
-                    yield item
-
-            # One transaction per batch; each outcome arrives after its batch committed.
-            for outcome in stream.add_many(ready()):
+            task = bar.add_task("ingest", total=None)
+            stream = StreamIngest(store)
+            # One transaction per batch; each outcome arrives after its batch
+            # committed, one per article offered, in order.
+            for outcome in stream.add_many(chain([first], articles)):
+                given, origin = offered.popleft()
+                bar.advance(task)
                 if outcome.status == "failed":
                     failed += 1
-                    _err.print(Text("skipped ", style="yellow") + Text(f"{outcome.article_id}: {outcome.error}"), highlight=False)
-                    continue
-                counts[outcome.status] += 1
-                # Reported only after the commit: a kill after this line loses nothing.
-                print(f"{outcome.status}\t{outcome.article_id}\tstory {outcome.story_id}", flush=True)
-                bar.advance(task)
-        stream.finish()
+                    skip(f"{outcome.article_id}: {outcome.error}")
+                elif outcome.status == "duplicate" and outcome.article_id != given and outcome.article_id in run:
+                    skipped += 1  # a repeat within this run's inputs, as read_inputs reports one
+                    skip(f"{origin}: duplicate of {outcome.article_id} (same text)")
+                else:
+                    counts[outcome.status] += 1
+                    # Reported only after the commit: a kill after this line loses nothing.
+                    print(f"{outcome.status}\t{outcome.article_id}\tstory {outcome.story_id}", flush=True)
+            stream.finish()
     _err.print(
         f"{counts['new']} new, {counts['new_version']} new versions, {counts['duplicate']} already stored"
+        + (f", {skipped} skipped" if skipped else "")
         + (f", {failed} failed" if failed else ""),
         highlight=False,
     )
-    raise typer.Exit(EXIT_SKIPPED if result.rejected or failed else EXIT_OK)
+    raise typer.Exit(EXIT_SKIPPED if skipped or failed else EXIT_OK)
 
 
 @app.command()

@@ -225,7 +225,7 @@ def test_ingest_command_with_a_worker_stores_what_it_reports(tmp_path: Path, mon
     from newsweave.cli import app
 
     example = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
-    monkeypatch.setattr(cli_stream, "_WORKER_THRESHOLD", 1)  # the worker path, on a small input
+    monkeypatch.setattr(cli_stream, "_WORKER_BYTES", 1)  # the worker path, on a small input
     db = tmp_path / "news.db"
     result = CliRunner().invoke(app, ["ingest", str(example), "--db", str(db), "--no-progress"])
     assert result.exit_code == 0, result.output

@@ -107,14 +107,16 @@ def check_text_like(text: str, name: str) -> None:
     sample = text[:20000]
     if not sample.strip():
         raise InputError(f"{name}: empty input", name)
-    bad = sum(
-        1
-        for ch in sample
-        if (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f")
-        or ch == "\ufffd"
-    )
+    # Each distinct character is judged once and its uses counted in C: a text
+    # has a hundred or so distinct characters, and every article is checked.
+    bad = sum(sample.count(ch) for ch in set(sample) if _junk_character(ch))
     if bad / len(sample) > 0.02:
         raise InputError(f"{name}: looks like binary data, not text ({bad} control characters)", name)
+
+
+def _junk_character(ch: str) -> bool:
+    """A control, unassigned, private-use or surrogate character (not a line or tab), or U+FFFD."""
+    return (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f") or ch == "\ufffd"
 
 
 _EN_STOPWORDS = frozenset(

@@ -9,14 +9,16 @@ HTML (images, scripts) are not articles and are counted in one rejection.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from newsweave.errors import InputError
 from newsweave.ingest.common import IngestResult, Rejected, article_id, decode_bytes
 from newsweave.ingest.html import extract_html
 from newsweave.model import Article
 
-__all__ = ["read_warc_file"]
+__all__ = ["WarcPage", "page_article", "read_warc_file", "warc_pages"]
 
 
 def _charset(content_type: str) -> str | None:
@@ -37,17 +39,48 @@ def _decode(payload: bytes, content_type: str, where: str) -> str:
     return decode_bytes(payload, where)
 
 
+@dataclass(frozen=True, slots=True)
+class WarcPage:
+    """One HTML response of an archive, not yet extracted (small enough to send to a worker)."""
+
+    where: str  # path@URL, for messages
+    url: str | None
+    content_type: str
+    payload: bytes
+    warc_date: str | None
+
+
 def read_warc_file(path: Path) -> IngestResult:
     """Articles of the HTML responses in a WARC file; the rest rejected with reasons.
 
     Raises InputError when the file is not a readable WARC archive.
     """
+    result = IngestResult()
+    for page in warc_pages(path):
+        if isinstance(page, Rejected):
+            result.rejected.append(page)
+            continue
+        try:
+            result.articles.append(page_article(page))
+        except InputError as exc:
+            result.rejected.append(Rejected(page.where, exc.reason))
+    return result
+
+
+def warc_pages(path: Path) -> Iterator["WarcPage | Rejected"]:
+    """The HTML responses of a WARC file one at a time, and rejections for the rest.
+
+    Nothing but the current record is held in memory, so an archive of any
+    size streams. Raises InputError when the file is not a WARC archive, or
+    is one without HTTP responses (possibly after yielding what came before
+    a broken record).
+    """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     name = str(path)
-    result = IngestResult()
     not_html = 0
+    yielded = False
     try:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
@@ -59,24 +92,25 @@ def read_warc_file(path: Path) -> IngestResult:
                 if "html" not in content_type.lower():
                     not_html += 1
                     continue
+                yielded = True
                 status = record.http_headers.get_statuscode()
                 if status and not status.startswith("2"):
-                    result.rejected.append(Rejected(where, f"HTTP status {status}, not a page"))
+                    yield Rejected(where, f"HTTP status {status}, not a page")
                     continue
-                try:
-                    page = _decode(record.content_stream().read(), content_type, where)
-                    meta = extract_html(page, where, url=url)
-                except InputError as exc:
-                    result.rejected.append(Rejected(where, exc.reason))
-                    continue
-                result.articles.append(_article(meta, url, record.rec_headers.get_header("WARC-Date"), where))
+                payload = record.content_stream().read()
+                yield WarcPage(where, url, content_type, payload, record.rec_headers.get_header("WARC-Date"))
     except ArchiveLoadFailed as exc:
         raise InputError(f"{name}: not a WARC archive ({exc})", name) from exc
     if not_html:
-        result.rejected.append(Rejected(name, f"{not_html} responses were not HTML pages (images, scripts, ...)"))
-    if not result.articles and not result.rejected:
+        yield Rejected(name, f"{not_html} responses were not HTML pages (images, scripts, ...)")
+    elif not yielded:
         raise InputError(f"{name}: the archive holds no HTTP responses", name)
-    return result
+
+
+def page_article(page: WarcPage) -> Article:
+    """The article of an archived page (its main text through trafilatura); InputError when it has none."""
+    meta = extract_html(_decode(page.payload, page.content_type, page.where), page.where, url=page.url)
+    return _article(meta, page.url, page.warc_date, page.where)
 
 
 def _article(meta: dict[str, object], url: str | None, warc_date: str | None, where: str) -> Article:

@@ -1,0 +1,184 @@
+"""Inputs as a stream of small units, each readable alone: ingest of any size in bounded memory.
+
+:func:`~newsweave.ingest.dispatch.read_inputs` reads every input into one
+list, in one process: right for the few reports of one story, wrong for a
+crawl (a JSON-lines file of gigabytes, archives of thousands of pages).
+:func:`iter_units` walks the same inputs and yields, in order, units that a
+worker process can turn into articles on its own (:func:`read_unit`): a
+whole file for the small formats, one line of a JSON-lines file or of
+stdin, one page of a WARC archive. Only the current unit is in memory, and
+the costly part (JSON decoding, trafilatura) runs where the unit is read.
+Inputs that cannot be read at all come out as :class:`Rejected` in place.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator, Union
+
+from newsweave.errors import InputError
+from newsweave.ingest import common
+from newsweave.ingest.common import IngestResult, Rejected, decode_bytes
+from newsweave.ingest.dispatch import read_path, reader_for
+from newsweave.ingest.records import article_from_record
+from newsweave.ingest.warc import WarcPage, page_article, warc_pages
+from newsweave.model import Article
+
+_SNIFF_BYTES = 65536  # a JSON-lines file is judged (empty, binary, encoding) on its head
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, slots=True)
+class FileUnit:
+    """A file read whole by its format's reader (text, HTML, JSON, feeds)."""
+
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine:
+    """One line of a JSON-lines input; ``data`` is None when the line was too long to read."""
+
+    where: str  # name:line
+    data: bytes | None
+    size: int
+
+
+Unit = Union[FileUnit, JsonLine, WarcPage, Rejected]
+
+
+def iter_units(inputs: Iterable[str], *, recursive: bool = False, stdin: BinaryIO | None = None) -> Iterator[Unit]:
+    """The units of every input in order: directories (their article files), files, ``-`` for stdin."""
+    for item in inputs:
+        if item == "-":
+            yield from _json_lines(stdin if stdin is not None else sys.stdin.buffer, "-")
+            continue
+        path = Path(item)
+        if path.is_dir():
+            readable = _article_files(path, recursive)
+            if not readable:
+                yield Rejected(item, "directory holds no readable article files")
+            for file in readable:
+                yield from units_of_file(file)
+        elif path.exists():
+            yield from units_of_file(path)
+        else:
+            yield Rejected(item, "no such file or directory")
+
+
+def input_bytes(inputs: Iterable[str], *, recursive: bool = False) -> int | None:
+    """The size of everything :func:`iter_units` would read (None when stdin is among the inputs)."""
+    total = 0
+    for item in inputs:
+        if item == "-":
+            return None
+        path = Path(item)
+        files = _article_files(path, recursive) if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            try:
+                total += file.stat().st_size
+            except OSError:
+                pass  # iter_units reports it
+    return total
+
+
+def _article_files(directory: Path, recursive: bool) -> list[Path]:
+    files = sorted(p for p in (directory.rglob("*") if recursive else directory.iterdir()) if p.is_file())
+    return [p for p in files if reader_for(p) is not None and not p.name.startswith(".")]
+
+
+def units_of_file(path: Path) -> Iterator[Unit]:
+    """A file's units: its lines (JSON lines), its pages (WARC), or the file itself."""
+    if reader_for(path) is None:
+        yield read_path(path).rejected[0]  # the reader's own message for an unknown type
+        return
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".ndjson")):
+        yield from _json_lines_of_file(path)
+    elif name.endswith((".warc", ".warc.gz")):
+        try:
+            yield from warc_pages(path)
+        except InputError as exc:
+            yield Rejected(str(path), exc.reason)
+        except OSError as exc:
+            yield Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+    else:
+        yield FileUnit(str(path))
+
+
+def _json_lines_of_file(path: Path) -> Iterator[Unit]:
+    name = str(path)
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        yield Rejected(name, f"cannot read: {exc.strerror or exc}")
+        return
+    with stream:
+        head = stream.read(_SNIFF_BYTES)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            yield FileUnit(name)  # UTF-16 does not split at newline bytes: read whole (within the size limit)
+            return
+        try:
+            decode_bytes(head[: common.MAX_INPUT_BYTES], name)  # empty, binary junk: the whole file is refused once
+        except InputError as exc:
+            yield Rejected(name, exc.reason)
+            return
+        stream.seek(len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0)
+        yield from _json_lines(stream, name)
+
+
+def _json_lines(stream: BinaryIO, name: str) -> Iterator[JsonLine]:
+    """The non-blank lines of a byte stream; a line over the size limit is skipped, not held."""
+    limit = common.MAX_INPUT_BYTES
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            size = len(line)
+            while line and not line.endswith(b"\n"):  # the rest of the line, a megabyte at a time
+                line = stream.readline(1 << 20)
+                size += len(line)
+            yield JsonLine(f"{name}:{number}", None, size)
+        elif line.strip():
+            yield JsonLine(f"{name}:{number}", line, len(line))
+
+
+def read_unit(unit: Unit) -> IngestResult:
+    """The raw articles of one unit, and what in it was rejected (runs in a worker)."""
+    if isinstance(unit, Rejected):
+        return IngestResult(rejected=[unit])
+    if isinstance(unit, FileUnit):
+        return read_path(Path(unit.path))
+    result = IngestResult()
+    try:
+        if isinstance(unit, WarcPage):
+            result.articles.append(page_article(unit))
+        else:
+            result.articles.extend(_line_articles(unit))
+    except InputError as exc:
+        result.rejected.append(Rejected(unit.where, exc.reason))
+    return result
+
+
+def _line_articles(line: JsonLine) -> list[Article]:
+    """The line's article; none for a line of only (Unicode) white space, as the whole-file reader skips it."""
+    if line.data is None:
+        raise InputError(
+            f"{line.where}: {line.size:,} bytes is more than the {common.MAX_INPUT_BYTES:,}-byte limit for one article",
+            line.where,
+        )
+    if line.data.decode("utf-8", "replace").isspace():
+        return []
+    text = decode_bytes(line.data, line.where)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{line.where}: not valid JSON ({exc.msg} at column {exc.colno})", line.where) from exc
+    return [article_from_record(record, line.where)]
+
