@@ -107,9 +107,14 @@ def check_text_like(text: str, name: str) -> None:
     sample = text[:20000]
     if not sample.strip():
         raise InputError(f"{name}: empty input", name)
-    # Each distinct character is judged once and its uses counted in C: a text
-    # has a hundred or so distinct characters, and every article is checked.
-    bad = sum(sample.count(ch) for ch in set(sample) if _junk_character(ch))
+    # Each distinct character is judged once per process and its uses counted
+    # in C: every article is checked, and a text has a hundred or so distinct
+    # characters, nearly all of them judged already.
+    present = set(sample)
+    unjudged = present.difference(_TEXT_CHARACTERS, _JUNK_CHARACTERS)
+    for ch in unjudged:
+        (_JUNK_CHARACTERS if _junk_character(ch) else _TEXT_CHARACTERS).add(ch)
+    bad = sum(map(sample.count, present.intersection(_JUNK_CHARACTERS)))
     if bad / len(sample) > 0.02:
         raise InputError(f"{name}: looks like binary data, not text ({bad} control characters)", name)
 
@@ -117,6 +122,11 @@ def check_text_like(text: str, name: str) -> None:
 def _junk_character(ch: str) -> bool:
     """A control, unassigned, private-use or surrogate character (not a line or tab), or U+FFFD."""
     return (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f") or ch == "\ufffd"
+
+
+# Characters judged so far (at most every code point once: a few megabytes at worst).
+_TEXT_CHARACTERS: set[str] = set()
+_JUNK_CHARACTERS: set[str] = set()
 
 
 _EN_STOPWORDS = frozenset(
