@@ -149,18 +149,22 @@ def ingest_command(count: int, score: bool, db_dir: str | None, stream: str | No
         if not usage.exists():
             raise SystemExit(f"newsweave ingest failed (exit {done.returncode}): {done.stderr[-2000:]}")
         used = json.loads(usage.read_text())
+        with path.open("rb") as lines:
+            inputs = sum(1 for line in lines if line.strip())
         with Store.open(db) as store:
             stored, stories = store.count(), store.stories()
             report: dict[str, object] = {
+                "inputs": inputs,  # the stream repeats some texts exactly: stored once, the rest skipped
                 "articles": stored,
                 "exit_code": done.returncode,
                 "summary": done.stderr.strip().splitlines()[-1:],
                 "seconds": round(seconds, 1),
+                "inputs_per_second": round(inputs / seconds, 1),
                 "articles_per_second": round(stored / seconds, 1),
                 "peak_rss_mb": round(used["self"][1] / 1024),
                 "worker_peak_rss_mb": round(used["workers"][1] / 1024),
-                "writer_cpu_ms_per_article": round(1000 * used["self"][0] / stored, 3),
-                "workers_cpu_ms_per_article": round(1000 * used["workers"][0] / stored, 3),
+                "writer_cpu_ms_per_input": round(1000 * used["self"][0] / inputs, 3),
+                "workers_cpu_ms_per_input": round(1000 * used["workers"][0] / inputs, 3),
                 "db_mb": round(db.stat().st_size / 1e6),
                 "input_mb": round(path.stat().st_size / 1e6),
                 "stories": len(stories),
