@@ -123,6 +123,18 @@ def test_warc_pages_are_units_read_one_by_one(tmp_path: Path) -> None:
     assert isinstance(refused, Rejected) and refused.input == str(fake) and refused.reason
 
 
+def test_a_warc_cut_short_in_its_first_record_is_named_and_the_rest_goes_on(tmp_path: Path) -> None:
+    whole = tmp_path / "whole.warc.gz"
+    _write_warc(whole, [("https://harbour.example/pirates", "text/html", PAGE)])
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:100])  # warcio fails inside the record's headers
+    units = list(iter_units([str(cut), str(whole)]))
+    assert isinstance(units[0], Rejected) and units[0].input == str(cut) and "broken WARC record" in units[0].reason
+    assert isinstance(units[1], WarcPage)
+    result = read_inputs([str(cut), str(whole)])  # the whole-file path too
+    assert len(result.articles) == 1 and result.rejected[0].input == str(cut)
+
+
 def test_other_files_are_read_whole_and_missing_ones_named(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")

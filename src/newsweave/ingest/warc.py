@@ -101,6 +101,10 @@ def warc_pages(path: Path) -> Iterator["WarcPage | Rejected"]:
                 yield WarcPage(where, url, content_type, payload, record.rec_headers.get_header("WARC-Date"))
     except ArchiveLoadFailed as exc:
         raise InputError(f"{name}: not a WARC archive ({exc})", name) from exc
+    except OSError:
+        raise  # the file could not be read: the caller names it
+    except Exception as exc:  # warcio raises assorted errors on a broken record (a file cut short in its headers)
+        raise InputError(f"{name}: broken WARC record ({type(exc).__name__}: {exc})", name) from exc
     if not_html:
         yield Rejected(name, f"{not_html} responses were not HTML pages (images, scripts, ...)")
     elif not yielded:
