@@ -12,14 +12,28 @@ from __future__ import annotations
 from dataclasses import replace
 
 from newsweave.ingest.common import Rejected
-from newsweave.ingest.units import Unit, read_unit
+from newsweave.ingest.units import FileUnit, Unit, read_unit
 from newsweave.store import PreparedArticle, PrepareFailure, clean_and_prepare
 
 
 def prepare_unit(unit: Unit) -> list[PreparedArticle | PrepareFailure | Rejected]:
-    """The unit's rejections, then each of its articles cleaned and prepared (or why not)."""
-    read = read_unit(unit)
-    return [*read.rejected, *map(clean_and_prepare, read.articles)]
+    """The unit's rejections, then each of its articles cleaned and prepared (or why not).
+
+    An unexpected error (a library's bug on a strange input) rejects this
+    unit, named, instead of ending an ingest of millions at one bad page.
+    """
+    try:
+        read = read_unit(unit)
+        return [*read.rejected, *map(clean_and_prepare, read.articles)]
+    except Exception as exc:
+        return [Rejected(unit_name(unit), f"could not be read ({type(exc).__name__}: {exc})")]
+
+
+def unit_name(unit: Unit) -> str:
+    """How messages name a unit's input."""
+    if isinstance(unit, Rejected):
+        return unit.input
+    return unit.path if isinstance(unit, FileUnit) else unit.where
 
 
 class RunIds:

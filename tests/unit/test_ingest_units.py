@@ -227,3 +227,23 @@ def test_ingest_with_nothing_usable_creates_no_database(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(path), "--db", str(db), "--no-progress"])
     assert result.exit_code == 2 and "junk.jsonl" in result.stderr
     assert not db.exists()
+
+
+def test_an_unexpected_error_on_one_unit_rejects_only_that_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave import intake
+    from newsweave.cli import app
+
+    real = intake.read_unit
+
+    def fragile(unit: object):  # type: ignore[no-untyped-def]
+        if isinstance(unit, JsonLine) and unit.where.endswith(":2"):
+            raise RuntimeError("a library tripped")
+        return real(unit)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake, "read_unit", fragile)
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(_record(n) for n in range(1, 4)) + "\n")
+    result = CliRunner().invoke(app, ["ingest", str(path), "--db", str(tmp_path / "news.db"), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:2: could not be read (RuntimeError: a library tripped)" in result.stderr
+    assert result.stdout.count("new\t") == 2
