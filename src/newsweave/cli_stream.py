@@ -29,6 +29,7 @@ from rich.progress import (
 
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app
 from newsweave.errors import StoreError
+from newsweave.store import MEMORY_ARTICLES
 from newsweave.model import Article
 
 _err = Console(stderr=True)
@@ -42,6 +43,10 @@ def ingest(
     db: Path = typer.Option(..., "--db", help="The newsweave database (created when missing)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk directories recursively."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+    memory: int = typer.Option(
+        MEMORY_ARTICLES, "--memory", min=1,
+        help="Recent articles kept in memory: a story takes new articles, and a text is checked for copies, only among these.",
+    ),
 ) -> None:
     """Store articles, group near-duplicates and assign each to a story, as they arrive.
 
@@ -50,6 +55,7 @@ def ingest(
     """
     from newsweave.ingest.units import input_bytes, iter_units
     from newsweave.intake import RunIds, prepare_unit
+    from newsweave.dedup import DedupConfig
     from newsweave.store import PreparedArticle, PrepareFailure, Store, StreamIngest, preparing
 
     size = input_bytes(inputs, recursive=recursive)
@@ -98,7 +104,7 @@ def ingest(
             console=_err, disable=not progress, transient=False,
         ) as bar:
             task = bar.add_task("ingest", total=None)
-            stream = StreamIngest(store)
+            stream = StreamIngest(store, dedup_config=DedupConfig(capacity=memory), memory_articles=memory)
             # One transaction per batch; each outcome arrives after its batch
             # committed, one per article offered, in order.
             for outcome in stream.add_many(chain([first], articles)):

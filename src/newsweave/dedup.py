@@ -58,7 +58,7 @@ class DedupConfig:
     num_perm: int = 64
     shingle_words: int = 5
     seed: int = 1
-    capacity: int = 100_000  # signatures kept in memory; older ones leave the index
+    capacity: int = 50_000  # signatures kept in memory; older ones leave the index (wire copies come within days)
     max_chars: int = 3000  # characters of text read per article (about 500 words: plenty to tell a copy)
 
     def __post_init__(self) -> None:

@@ -792,13 +792,23 @@ def prepare_article(article: Article, dedup_config: "DedupConfig | None" = None)
     return PreparedArticle(article, article_features(article), minhash, content_hash(article))
 
 
+# Articles whose stories stay in the clusterer's memory: an older story takes
+# no more articles (DedupConfig.capacity keeps as many signatures). Half the
+# earlier 100k: the writer spends 15 % less CPU an article over a 200k stream;
+# a story then takes a late article only while its own are among the last
+# 50k (BENCHMARKS.md).
+MEMORY_ARTICLES = 50_000
+
+
 class StreamIngest:
     """Adds articles to a store one at a time: stored, grouped, clustered, committed.
 
     On opening it rebuilds the in-memory near-duplicate index and clusterer
     from the last ``replay`` stored articles, so a later run continues the
     stories of an earlier one. Each :meth:`add` is one transaction: once it
-    returns, the article, its group and its story are on disk.
+    returns, the article, its group and its story are on disk. The clusterer
+    keeps the stories of the last ``memory_articles`` articles; the
+    near-duplicate index keeps ``dedup_config.capacity`` signatures.
     """
 
     def __init__(
@@ -807,7 +817,7 @@ class StreamIngest:
         cluster_config: "ClusterConfig | None" = None,
         dedup_config: "DedupConfig | None" = None,
         replay: int = 20_000,
-        memory_articles: int = 100_000,
+        memory_articles: int = MEMORY_ARTICLES,
     ) -> None:
         from newsweave.cluster import StoryClusterer
         from newsweave.dedup import NearDuplicateIndex

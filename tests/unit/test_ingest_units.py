@@ -247,3 +247,24 @@ def test_an_unexpected_error_on_one_unit_rejects_only_that_unit(tmp_path: Path, 
     assert result.exit_code == 1, result.output
     assert f"{path}:2: could not be read (RuntimeError: a library tripped)" in result.stderr
     assert result.stdout.count("new\t") == 2
+
+
+def test_memory_option_bounds_the_stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave import store as store_module
+    from newsweave.cli import app
+
+    seen: dict[str, object] = {}
+    real = store_module.StreamIngest
+
+    def recording(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        seen.update(kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module, "StreamIngest", recording)
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(_record(n) for n in range(1, 4)) + "\n")
+    result = CliRunner().invoke(app, ["ingest", str(path), "--db", str(tmp_path / "a.db"), "--no-progress", "--memory", "2"])
+    assert result.exit_code == 0, result.output
+    assert seen["memory_articles"] == 2 and seen["dedup_config"].capacity == 2  # type: ignore[attr-defined]
+    refused = CliRunner().invoke(app, ["ingest", str(path), "--db", str(tmp_path / "b.db"), "--memory", "0"])
+    assert refused.exit_code == 2
