@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_cluster.py quality
     .venv/bin/python benchmarks/bench_cluster.py throughput --count 100000 [--clean] [--score] [--workers 2]
-    .venv/bin/python benchmarks/bench_cluster.py ingest --count 100000 [--score] [--stream FILE]
+    .venv/bin/python benchmarks/bench_cluster.py ingest --count 100000 [--score] [--stream FILE] [--memory N]
 
 Throughput feeds a synthetic stream (benchmarks/synthetic_stream.py) through
 the same library path as ``newsweave ingest`` (StreamIngest.add_many: store,
@@ -123,7 +123,7 @@ main()
 """
 
 
-def ingest_command(count: int, score: bool, db_dir: str | None, stream: str | None) -> dict[str, object]:
+def ingest_command(count: int, score: bool, db_dir: str | None, stream: str | None, memory: int | None = None) -> dict[str, object]:
     """``newsweave ingest`` on a JSON-lines file of the synthetic stream, in a child process."""
     import os
     import subprocess
@@ -143,6 +143,8 @@ def ingest_command(count: int, score: bool, db_dir: str | None, stream: str | No
         src = str(Path(__file__).resolve().parents[1] / "src")
         env = os.environ | {"PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
         command = [sys.executable, "-c", _REPORTING_CLI, str(usage), "ingest", str(path), "--db", str(db), "--no-progress"]
+        if memory is not None:
+            command += ["--memory", str(memory)]
         started = time.perf_counter()
         done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
         seconds = time.perf_counter() - started
@@ -185,13 +187,14 @@ def main() -> None:
     parser.add_argument("--db-dir", default=None)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--stream", default=None, help="ingest: the JSON-lines file to write (or reuse when it exists)")
+    parser.add_argument("--memory", type=int, default=None, help="ingest: the command's --memory (its default when absent)")
     args = parser.parse_args()
     if args.what == "quality":
         from newsweave.cli_stream import run_cluster_bench
 
         print(json.dumps(run_cluster_bench(DATA), indent=2))
     elif args.what == "ingest":
-        print(json.dumps(ingest_command(args.count, args.score, args.db_dir, args.stream), indent=2))
+        print(json.dumps(ingest_command(args.count, args.score, args.db_dir, args.stream, args.memory), indent=2))
     else:
         print(json.dumps(throughput(args.count, args.clean, args.score, args.db_dir, args.workers), indent=2))
 
