@@ -846,7 +846,8 @@ def _context(
         person = _person_after(doc, value.end) if hyphenated else _person_before(doc, value.start)
         if person is not None:
             # "Elizabeth Lauten, 31," / "Sasha Obama, aged 13": the age is that person's.
-            return person.text, ("age",) + tuple(w.lower() for w in person.text.split() if w.lower() not in _TITLES)
+            # Once each: a name the parser ran together ("Qin Gang Qin Gang") repeats its words.
+            return person.text, tuple(dict.fromkeys(["age", *(w.lower() for w in person.text.split() if w.lower() not in _TITLES)]))
     span = doc.char_span(value.start, value.end, alignment_mode="expand")
     value_tokens = ({t.i for t in span} if span is not None else {root.i}) | (set(others) - {root.i})
     subject = _subject_of(root, value_tokens)

@@ -77,3 +77,8 @@ def test_conflicts_and_timeline_spans_resolve(texts: list[str], anchor) -> None:
     for entry in build_timeline(parsed, {a.id: anchor for a in articles}, anchor):
         assert resolve_span(entry.spans[0], articles).strip() == entry.text.strip()
         assert len(entry.date) in (4, 7, 10)
+
+
+def test_an_age_of_a_name_the_parser_ran_together_lists_each_word_once() -> None:
+    check_facts("42-year-old Qin Gang Qin Gang")  # found by the property above: ("age", "qin", "gang", "qin", "gang")
+
