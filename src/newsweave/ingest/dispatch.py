@@ -52,6 +52,12 @@ def reader_for(path: Path) -> Reader | None:
     return _READERS.get(path.suffix.lower())
 
 
+def article_files(directory: Path, recursive: bool = False) -> list[Path]:
+    """The files of a directory a reader takes (not hidden ones), sorted."""
+    files = sorted(p for p in (directory.rglob("*") if recursive else directory.iterdir()) if p.is_file())
+    return [p for p in files if reader_for(p) is not None and not p.name.startswith(".")]
+
+
 def read_path(path: Path) -> IngestResult:
     """Read one file with the reader its name calls for."""
     result = IngestResult()
@@ -89,8 +95,7 @@ def read_inputs(inputs: Iterable[str], *, recursive: bool = False, stdin: TextIO
             continue
         path = Path(item)
         if path.is_dir():
-            files = sorted(p for p in (path.rglob("*") if recursive else path.iterdir()) if p.is_file())
-            readable = [p for p in files if reader_for(p) is not None and not p.name.startswith(".")]
+            readable = article_files(path, recursive)
             if not readable:
                 result.rejected.append(Rejected(item, "directory holds no readable article files"))
             for file in readable:

@@ -22,7 +22,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 from newsweave.errors import InputError
 from newsweave.ingest import common
 from newsweave.ingest.common import IngestResult, Rejected, decode_bytes
-from newsweave.ingest.dispatch import read_path, reader_for
+from newsweave.ingest.dispatch import article_files, read_path, reader_for
 from newsweave.ingest.records import article_from_record
 from newsweave.ingest.warc import WarcPage, page_article, warc_pages
 from newsweave.model import Article
@@ -58,7 +58,7 @@ def iter_units(inputs: Iterable[str], *, recursive: bool = False, stdin: BinaryI
             continue
         path = Path(item)
         if path.is_dir():
-            readable = _article_files(path, recursive)
+            readable = article_files(path, recursive)
             if not readable:
                 yield Rejected(item, "directory holds no readable article files")
             for file in readable:
@@ -76,18 +76,13 @@ def input_bytes(inputs: Iterable[str], *, recursive: bool = False) -> int | None
         if item == "-":
             return None
         path = Path(item)
-        files = _article_files(path, recursive) if path.is_dir() else [path] if path.is_file() else []
+        files = article_files(path, recursive) if path.is_dir() else [path] if path.is_file() else []
         for file in files:
             try:
                 total += file.stat().st_size
             except OSError:
                 pass  # iter_units reports it
     return total
-
-
-def _article_files(directory: Path, recursive: bool) -> list[Path]:
-    files = sorted(p for p in (directory.rglob("*") if recursive else directory.iterdir()) if p.is_file())
-    return [p for p in files if reader_for(p) is not None and not p.name.startswith(".")]
 
 
 def units_of_file(path: Path) -> Iterator[Unit]:
@@ -173,9 +168,12 @@ def _line_articles(line: JsonLine) -> list[Article]:
             f"{line.where}: {line.size:,} bytes is more than the {common.MAX_INPUT_BYTES:,}-byte limit for one article",
             line.where,
         )
-    if line.data.decode("utf-8", "replace").isspace():
-        return []
-    text = decode_bytes(line.data, line.where)
+    try:
+        text = decode_bytes(line.data, line.where)
+    except InputError:
+        if line.data.decode("utf-8", "replace").isspace():  # decoded only here, off the common path
+            return []
+        raise
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
