@@ -1004,13 +1004,13 @@ class StreamIngest:
         return IngestOutcome(article.id, "new", match.group_id, assignment.story_id)
 
     def finish(self) -> int:
-        """Run a last repair (end of a batch of input); return how many articles moved."""
+        """Run a last, thorough repair (end of a batch of input); return how many articles moved."""
         with self.store.transaction():
             self._flush()
-            return self._repair()
+            return self._repair(thorough=True)
 
-    def _repair(self) -> int:
-        moves = self.clusterer.repair()
+    def _repair(self, thorough: bool = False) -> int:
+        moves = self.clusterer.repair(thorough)
         touched = {story for _, old, new in moves for story in (old, new)}
         # Only what the repair changed: a merge keeps the older story's members as they were.
         rewritten = [

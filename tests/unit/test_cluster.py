@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from array import array
 from collections import Counter
 from pathlib import Path
@@ -13,12 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsweave.cluster import (
+    ArticleFeatures,
     ClusterConfig,
+    JoinReason,
     StoryClusterer,
     article_features,
     bcubed,
 )
 from newsweave.model import Article
+from newsweave.store import Store, StreamIngest
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "benchmarks" / "cluster"
 
@@ -114,7 +118,7 @@ def test_clustering_beats_the_tfidf_baseline_on_the_small_stream() -> None:
 
 @pytest.mark.skipif(not (SHARED / "basil-dev.jsonl").exists(), reason="shared benchmark data absent")
 def test_bench_cluster_command_keeps_its_floor() -> None:
-    """The dev stream's B-cubed F1 (0.962 when measured) must not fall below 0.95 silently."""
+    """The dev stream's B-cubed F1 (0.977 when measured) must not fall below 0.95 silently."""
     import json
 
     from typer.testing import CliRunner
@@ -127,6 +131,81 @@ def test_bench_cluster_command_keeps_its_floor() -> None:
     assert report["articles"] == 552
     assert report["newsweave"]["all"]["f1"] >= 0.95
     assert report["newsweave"]["all"]["f1"] > report["tfidf_baseline"]["all"]["f1"] + 0.05
+
+
+@pytest.mark.skipif(not (SHARED / "basil-dev.jsonl").exists(), reason="shared benchmark data absent")
+def test_the_dev_stream_in_other_orders_keeps_its_events() -> None:
+    """What the stream finds must not hang on the order it came in (held-out streams come in theirs).
+
+    Measured: ECB+ reversed 0.937, shuffled (seeds 1-3) 0.952, 0.971, 0.948;
+    before the name boost and the thorough last repair 0.913, 0.923, 0.943, 0.937.
+    """
+    import random
+
+    from newsweave.clean import clean_article
+    from newsweave.cli_stream import load_cluster_stream
+
+    raw, gold = load_cluster_stream(SHARED)
+    articles = [clean_article(a) for a in raw]
+    basil = [a for a in articles if a.id.startswith("basil:")]
+    ecb = [a for a in articles if a.id.startswith("ecb:")]
+    orders = [basil + ecb[::-1]]
+    for seed in (1, 2, 3):
+        shuffled = ecb[:]
+        random.Random(seed).shuffle(shuffled)
+        orders.append(basil + shuffled)
+    scores = []
+    for order in orders:
+        with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.db") as store:
+            stream = StreamIngest(store)
+            # An exact repeat is stored once; it belongs to the story of the text it repeats.
+            stored_as = {given.id: outcome.article_id for given, outcome in zip(order, stream.add_many(order))}
+            stream.finish()
+            story_of = {m: story.id for story in store.stories() for m in story.article_ids}
+        scores.append(bcubed({given: story_of[stored] for given, stored in stored_as.items()}, gold)[2])
+    assert min(scores) >= 0.93, scores
+    assert sum(scores[1:]) / 3 >= 0.95, scores
+
+
+def _story_of_two_events() -> tuple[StoryClusterer, int]:
+    """One story of 17 articles on one event, then two on another placed into it (as a replay would).
+
+    The periodic repair examined it at 16 members and looks again only at 20.
+    """
+    import random
+
+    shared = (
+        "the coach of the club was fired after a losing season said the team owner on monday in a statement "
+        "to reporters who had gathered outside the training ground where players were seen leaving early"
+    ).split()
+
+    def features(id_: str, names: list[str], seed: int, extra: list[str]) -> ArticleFeatures:
+        words = random.Random(seed).sample(shared, 14) + extra
+        text = " ".join(words) + ". " + " ".join(f"Then {name} spoke." for name in names)
+        return article_features(Article(id=id_, title="Coach fired", text=text))
+
+    basketball = (["Maurice Cheeks", "Philadelphia Arena"], ["basketball", "arena"])
+    hockey = (["Jim Brolin", "Quebec Coliseum"], ["hockey", "goalie", "rink", "penalty", "overtime", "puck"])
+    clusterer = StoryClusterer()
+    for n in range(16):
+        clusterer.assign(features(f"a{n}", basketball[0], n, basketball[1]))
+    clusterer.repair()
+    (story_id,) = clusterer.stories()
+    for n in range(2):
+        clusterer.place(features(f"b{n}", hockey[0], 100 + n, hockey[1]), story_id, JoinReason(0.3, (), (), 0.3))
+    clusterer.assign(features("a16", basketball[0], 16, basketball[1]))
+    return clusterer, story_id
+
+
+def test_a_thorough_repair_examines_what_the_periodic_one_leaves() -> None:
+    clusterer, story_id = _story_of_two_events()
+    assert clusterer.repair() == []  # 19 members: not grown enough since 16
+    assert clusterer.story_of("b0") == clusterer.story_of("a0") == story_id
+    moves = clusterer.repair(thorough=True)
+    assert {"b0", "b1"} <= {article_id for article_id, _, _ in moves}
+    assert clusterer.story_of("b0") == clusterer.story_of("b1") != clusterer.story_of("a0")
+    # Once done, a thorough repair has nothing changed to look at.
+    assert clusterer.repair(thorough=True) == []
 
 
 def test_a_story_is_examined_for_a_cut_again_only_after_enough_new_members(monkeypatch: pytest.MonkeyPatch) -> None:
