@@ -228,22 +228,54 @@ def load_cluster_stream(root: Path) -> tuple[list[Article], dict[str, str]]:
     return articles, gold
 
 
-def run_cluster_bench(root: Path) -> dict[str, object]:
-    """B-cubed of the stream clusterer (through a real store) and of the TF-IDF baseline."""
-    from newsweave.clean import clean_article
-    from newsweave.cluster import bcubed, tfidf_centroid_baseline
+def stream_stories(articles: list[Article]) -> dict[str, int]:
+    """Each article's story after one stream of them, in the given order, through a fresh store."""
     from newsweave.store import Store, StreamIngest
 
-    raw, gold = load_cluster_stream(root)
-    articles = [clean_article(a) for a in raw]
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "bench.db") as store:
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "stream.db") as store:
         stream = StreamIngest(store)
         # An exact repeat is stored once; it belongs to the story of the text it repeats.
         stored_as = {given.id: outcome.article_id for given, outcome in zip(articles, stream.add_many(articles))}
         stream.finish()
         story_of = {m: s.id for s in store.stories() for m in s.article_ids}
-        predicted = {given: story_of[stored] for given, stored in stored_as.items() if stored in story_of}
+    return {given: story_of[stored] for given, stored in stored_as.items() if stored in story_of}
+
+
+def stream_orders(articles: list[Article], shuffles: int = 8) -> dict[str, list[Article]]:
+    """The dev stream in other orders: as given, ECB+ reversed, ECB+ shuffled, all shuffled (fixed seeds).
+
+    ECB+ is undated, so its order is the clusterer's only guide there; a
+    held-out stream comes in its own order, and what the clusterer finds
+    should not hang on it.
+    """
+    import random
+
+    basil = [a for a in articles if a.id.startswith("basil:")]
+    ecb = [a for a in articles if not a.id.startswith("basil:")]
+    orders = {"as given": articles, "ECB+ reversed": basil + ecb[::-1]}
+    for seed in range(1, shuffles + 1):
+        shuffled = ecb[:]
+        random.Random(seed).shuffle(shuffled)
+        orders[f"ECB+ shuffled ({seed})"] = basil + shuffled
+    for seed in range(1, shuffles // 2 + 1):
+        shuffled = articles[:]
+        random.Random(seed).shuffle(shuffled)
+        orders[f"all shuffled ({seed})"] = shuffled
+    return orders
+
+
+def run_cluster_bench(root: Path, orders: bool = False) -> dict[str, object]:
+    """B-cubed of the stream clusterer (through a real store) and of the TF-IDF baseline.
+
+    ``orders`` adds the F1 of both over :func:`stream_orders`.
+    """
+    from newsweave.clean import clean_article
+    from newsweave.cluster import bcubed, tfidf_centroid_baseline
+
+    raw, gold = load_cluster_stream(root)
+    articles = [clean_article(a) for a in raw]
+    started = time.perf_counter()
+    predicted = stream_stories(articles)
     seconds = time.perf_counter() - started
     baseline = tfidf_centroid_baseline(articles)
     report: dict[str, object] = {"articles": len(articles), "events": len(set(gold.values())), "seconds": round(seconds, 2)}
@@ -254,6 +286,16 @@ def run_cluster_bench(root: Path) -> dict[str, object]:
             p, r, f = bcubed({k: v for k, v in labels.items() if k in part_gold}, part_gold)
             entry[part] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
         report[name] = entry
+    if orders:
+        by_order = {
+            name: {"newsweave": bcubed(stream_stories(order), gold)[2], "tfidf_baseline": bcubed(tfidf_centroid_baseline(order), gold)[2]}
+            for name, order in stream_orders(articles).items()
+        }
+        report["orders"] = {name: {k: round(v, 4) for k, v in f1s.items()} for name, f1s in by_order.items()}
+        report["over_orders"] = {
+            system: {"mean_f1": round(sum(f[system] for f in by_order.values()) / len(by_order), 4), "min_f1": round(min(f[system] for f in by_order.values()), 4)}
+            for system in ("newsweave", "tfidf_baseline")
+        }
     return report
 
 
@@ -261,12 +303,13 @@ def run_cluster_bench(root: Path) -> dict[str, object]:
 def bench_cluster(
     data: Path = typer.Option(DEFAULT_CLUSTER_DATA, "--data", help="Folder with basil-dev.jsonl and ecbplus-dev.jsonl."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    orders: bool = typer.Option(False, "--orders", help="Also stream the articles in 14 other orders (reversed, shuffled) and report F1 over them."),
 ) -> None:
     """B-cubed precision/recall/F1 of story clustering on BASIL + ECB+, beside a TF-IDF baseline."""
     if not (data / "basil-dev.jsonl").exists() or not (data / "ecbplus-dev.jsonl").exists():
         _err.print(f"error: {data}: basil-dev.jsonl and ecbplus-dev.jsonl not found (see --data)")
         raise typer.Exit(EXIT_UNUSABLE)
-    report = run_cluster_bench(data)
+    report = run_cluster_bench(data, orders)
     if as_json:
         print(json.dumps(report, indent=2))
         return
@@ -275,3 +318,10 @@ def bench_cluster(
     for name in ("newsweave", "tfidf_baseline"):
         for part, scores in report[name].items():  # type: ignore[union-attr]
             print(f"{name:<16}{part:<9}{scores['precision']:>8.4f}{scores['recall']:>8.4f}{scores['f1']:>8.4f}")
+    if orders:
+        print(f"\nF1 by order of the stream{'':<6}{'newsweave':>10}{'tfidf':>8}")
+        for name, f1s in report["orders"].items():  # type: ignore[union-attr]
+            print(f"{name:<31}{f1s['newsweave']:>10.4f}{f1s['tfidf_baseline']:>8.4f}")
+        for stat in ("mean_f1", "min_f1"):
+            values = [report["over_orders"][system][stat] for system in ("newsweave", "tfidf_baseline")]  # type: ignore[index]
+            print(f"{stat.replace('_f1', '') + ' over the orders':<31}{values[0]:>10.4f}{values[1]:>8.4f}")
