@@ -303,7 +303,7 @@ def run_cluster_bench(root: Path, orders: bool = False) -> dict[str, object]:
 def bench_cluster(
     data: Path = typer.Option(DEFAULT_CLUSTER_DATA, "--data", help="Folder with basil-dev.jsonl and ecbplus-dev.jsonl."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    orders: bool = typer.Option(False, "--orders", help="Also stream the articles in 14 other orders (reversed, shuffled) and report F1 over them."),
+    orders: bool = typer.Option(False, "--orders", help="Also stream the articles in 13 other orders (reversed, shuffled) and report F1 over all 14."),
 ) -> None:
     """B-cubed precision/recall/F1 of story clustering on BASIL + ECB+, beside a TF-IDF baseline."""
     if not (data / "basil-dev.jsonl").exists() or not (data / "ecbplus-dev.jsonl").exists():
