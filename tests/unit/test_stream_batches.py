@@ -218,6 +218,22 @@ def test_preparing_in_a_worker_gives_what_preparing_here_does() -> None:
     assert [item.article.id for item in local] == [a.id for a in raws]  # type: ignore[union-attr]
 
 
+def _niceness(_: object) -> int:
+    import os
+
+    return os.nice(0)
+
+
+def test_workers_run_at_the_lowest_priority_so_the_writer_keeps_a_core() -> None:
+    import os
+
+    from newsweave.store import preparing
+
+    with preparing(range(4), _niceness, workers=2, chunksize=1) as there:
+        levels = set(there)
+    assert levels == {min(19, os.nice(0) + 19)}  # the kernel caps niceness at 19
+
+
 def test_ingest_command_with_a_worker_stores_what_it_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
