@@ -119,7 +119,8 @@ _CANDIDATES = 12  # stories scored exactly per article (24 scored the same on th
 # Stories a repair weighs merging a story into: its best few neighbours by
 # shared strong terms. A merge needs a link as strong as a story's own
 # cohesion, which only a top neighbour has; 4 instead of 12 scored the same
-# on the dev stream over 14 orders, for 4 % less of the writer's time.
+# on the dev stream over 14 orders, for about 4 % less writer CPU in one
+# paired replay of the synthetic stream (a noisy figure).
 _MERGE_CANDIDATES = 4
 _SPLIT_SAMPLE = 60  # most members a split examines pairwise
 # Sort key of (term, weight) pairs; sorted(..., reverse=True) keeps ties in order, as a key of -weight does.
@@ -595,8 +596,8 @@ class StoryClusterer:
         Each term's posting list is scanned from its most recently active
         stories, and only the best few by shared term weight inside the time
         window (``limit`` of them) are scored exactly, so the cost per article
-        stays flat as the stream grows. The vector must list its terms strongest first (as
-        :meth:`_vector` makes them).
+        stays flat as the stream grows. The vector must list its terms
+        strongest first (as :meth:`_vector` makes them).
         """
         hits: dict[int, float] = {}
         buckets = self._query_buckets(features.published)
