@@ -32,7 +32,7 @@ import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain, islice, repeat
+from itertools import islice, repeat
 from operator import add, itemgetter, mul
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
@@ -331,27 +331,29 @@ class Assignment:
 
 
 class _PackedVectors:
-    """Article vectors kept compactly: a tuple of interned terms and float32 weights.
+    """Article vectors kept compactly: a tuple of interned terms, float32 weights and int64 term slots.
 
     A dict of 80 floats per article costs kilobytes; this costs about one,
     which is what lets the clusterer hold a few hundred thousand articles.
     Terms are interned, so every vector holding a term shares one string:
     not interning saved no time in the pipeline (100k articles, 2026-11-23)
-    and cost 230 MB.
+    and cost 230 MB. The slots (see :func:`term_slot`) number the terms for
+    :func:`_bisect`, which lays out its matrix with numpy by them.
     """
 
     def __init__(self) -> None:
-        self._packed: dict[str, tuple[tuple[str, ...], array]] = {}
+        self._packed: dict[str, tuple[tuple[str, ...], array, bytes]] = {}
 
-    def __setitem__(self, article_id: str, vector: dict[str, float]) -> None:
-        self._packed[article_id] = (tuple(map(sys.intern, vector)), array("f", vector.values()))
+    def put(self, article_id: str, vector: dict[str, float], slots: bytes) -> None:
+        """Keep an article's vector and its terms' slots (int64 bytes, in the vector's order)."""
+        self._packed[article_id] = (tuple(map(sys.intern, vector)), array("f", vector.values()), slots)
 
     def __getitem__(self, article_id: str) -> dict[str, float]:
-        terms, weights = self._packed[article_id]
+        terms, weights, _ = self._packed[article_id]
         return dict(zip(terms, weights))
 
-    def packed(self, article_id: str) -> tuple[tuple[str, ...], array]:
-        """The vector as stored: its terms and their weights, without building a dict."""
+    def packed(self, article_id: str) -> tuple[tuple[str, ...], array, bytes]:
+        """The vector as stored: its terms, their weights and their slots, without building a dict."""
         return self._packed[article_id]
 
     def index_terms(self, article_id: str) -> tuple[str, ...]:
@@ -425,9 +427,11 @@ class StoryClusterer:
         self._df: np.ndarray | None = None  # see _frequencies
         self._docs = 0
         self._stories: dict[int, _Story] = {}
-        # (term, time slice) -> stories listed under it, least recently active
+        # time slice -> term -> stories listed under it, least recently active
         # first (a dict as an ordered set); slices keep old stories out of reach.
-        self._index: dict[tuple[str, int | None], dict[int, None]] = {}
+        # Slice first: a lookup by the interned term alone, where a (term, slice)
+        # key cost a tuple built and hashed per lookup.
+        self._index: dict[int | None, dict[str, dict[int, None]]] = {}
         self._latest: dt.date | None = None
         self._features: dict[str, ArticleFeatures] = {}
         self._vectors = _PackedVectors()
@@ -446,12 +450,12 @@ class StoryClusterer:
             story_id = self._story_of[features.id]
             return Assignment(features.id, story_id, self._reasons[features.id])
         self._learn_df(features)
-        vector = self._vector(features)
+        vector, slots = self._vector(features)
         best, reason = self._best_story(vector, features)
         if best is None:
             best = self._new_story()
             reason = JoinReason(1.0, (), (), 1.0, founded=True)
-        self._join(best, vector, features, reason)
+        self._join(best, vector, features, reason, slots)
         self._dirty.add(best.id)
         self._touched.add(best.id)
         self._since_repair += 1
@@ -466,7 +470,8 @@ class StoryClusterer:
         if story is None:
             story = self._stories[story_id] = _Story(story_id)
             self._next_id = max(self._next_id, story_id + 1)
-        self._join(story, self._vector(features), features, reason)
+        vector, slots = self._vector(features)
+        self._join(story, vector, features, reason, slots)
 
     def reserve_ids(self, highest_used: int) -> None:
         """Never hand out a story id at or below ``highest_used`` (ids a store already holds)."""
@@ -570,25 +575,26 @@ class StoryClusterer:
             self._df = np.zeros(_DF_SLOTS, dtype=np.int32)
         return self._df
 
-    def _vector(self, features: ArticleFeatures) -> dict[str, float]:
-        """The article's unit TF-IDF vector over its strongest terms, strongest first.
+    def _vector(self, features: ArticleFeatures) -> tuple[dict[str, float], bytes]:
+        """The article's unit TF-IDF vector over its strongest terms, strongest first, and their slots.
 
         Weight = (1 + log count) * (log((1 + docs) / (1 + df)) + 1), in numpy:
-        this runs for every term of every article.
+        this runs for every term of every article. The slots are int64 bytes.
         """
         import numpy as np
 
         terms = list(features.terms)
         if not terms:
-            return {}
+            return {}, b""
         counts = np.fromiter(features.terms.values(), dtype=np.float64, count=len(terms))
-        df = self._frequencies()[_slots_of(features)].astype(np.float64)
+        slots = _slots_of(features)
+        df = self._frequencies()[slots].astype(np.float64)
         weights = (1.0 + np.log(counts)) * (np.log((1 + self._docs) / (1.0 + df)) + 1.0)
         # Stable: equal weights keep the article's term order, as sorted() would.
         top = np.argsort(-weights, kind="stable")[:_VECTOR_TERMS]
         chosen = weights[top]
         chosen /= math.sqrt(float(chosen @ chosen)) or 1.0
-        return dict(zip([terms[i] for i in top.tolist()], chosen.tolist()))
+        return dict(zip([terms[i] for i in top.tolist()], chosen.tolist())), slots[top].tobytes()
 
     def _candidates(self, vector: dict[str, float], features: ArticleFeatures, limit: int = _CANDIDATES) -> list[int]:
         """The stories most worth scoring: those sharing most of the article's strong terms.
@@ -600,11 +606,10 @@ class StoryClusterer:
         strongest first (as :meth:`_vector` makes them).
         """
         hits: dict[int, float] = {}
-        buckets = self._query_buckets(features.published)
-        index = self._index
+        slices = [table for table in map(self._index.get, self._query_buckets(features.published)) if table]
         for term, weight in islice(vector.items(), 2 * _INDEX_TERMS):
-            for bucket in buckets:
-                posting = index.get((term, bucket))
+            for table in slices:  # term by term, slice by slice: each story's sum adds in one order
+                posting = table.get(term)
                 if not posting:
                     continue
                 # hits[s] += weight for each listed story, in C (a posting lists a story once).
@@ -680,13 +685,17 @@ class StoryClusterer:
         self._next_id += 1
         return story
 
-    def _join(self, story: _Story, vector: dict[str, float], features: ArticleFeatures, reason: JoinReason) -> None:
+    def _join(
+        self, story: _Story, vector: dict[str, float], features: ArticleFeatures, reason: JoinReason, slots: bytes | None
+    ) -> None:
+        """Add an article to a story; ``slots`` None: its vector is kept already (a merge moves it)."""
         story.add(vector, features)
         # Kept for repairs, without the raw term counts (the vector has what matters).
         if features.terms:  # built directly: dataclasses.replace() costs more than the rest of a join
             features = ArticleFeatures(features.id, {}, features.names, features.figures, features.published, features.title)
         self._features[features.id] = features
-        self._vectors[features.id] = vector
+        if slots is not None:
+            self._vectors.put(features.id, vector, slots)
         self._story_of[features.id] = story.id
         self._reasons[features.id] = reason
         self._post(story.id, vector, features.published)
@@ -699,8 +708,9 @@ class StoryClusterer:
         bucket = self._bucket(published)
         if published is not None and (self._latest is None or published > self._latest):
             self._latest = published
+        table = self._index.setdefault(bucket, {})
         for term in islice(vector, _INDEX_TERMS):  # article vectors list their strongest terms first
-            posting = self._index.setdefault((term, bucket), {})
+            posting = table.setdefault(term, {})
             posting.pop(story_id, None)
             posting[story_id] = None
 
@@ -739,7 +749,7 @@ class StoryClusterer:
             # one's members join it one by one, each explained against it.
             for article_id in moved:
                 vector, features = self._vectors[article_id], self._features[article_id]
-                self._join(low, vector, features, self._explain(vector, features, low))
+                self._join(low, vector, features, self._explain(vector, features, low), None)
             self.reexplained.update(moved)
             low.uncut_at = 0  # a new set of members: examine it for a cut again
             high.members = []
@@ -756,14 +766,18 @@ class StoryClusterer:
         for article_id in story.members:
             features = self._features.get(article_id)
             bucket = self._bucket(features.published if features else None)
+            table = self._index.get(bucket)
+            if table is None:
+                continue
             # An article posted its story under its strongest terms only (see _post).
             for term in self._vectors.index_terms(article_id):
-                key = (term, bucket)
-                posting = self._index.get(key)
+                posting = table.get(term)
                 if posting is not None:
                     posting.pop(story.id, None)
                     if not posting:
-                        del self._index[key]
+                        del table[term]
+            if not table:
+                del self._index[bucket]
 
     def _split(self, story: _Story, depth: int) -> list[tuple[str, int, int]]:
         """Cut a story in two when its members form two groups that link weakly.
@@ -914,28 +928,29 @@ def _spectral_halves(sims: "np.ndarray") -> "np.ndarray":
     return np.where(fiedler >= 0, 1, 2)
 
 
-def _bisect(vectors: list[tuple[tuple[str, ...], array]]) -> tuple[list[int], list[int], float, float, float] | None:
+def _bisect(vectors: list[tuple[tuple[str, ...], array, bytes]]) -> tuple[list[int], list[int], float, float, float] | None:
     """Two groups by a normalised cut; their cohesions and mutual similarity.
 
-    ``vectors`` are packed (terms, weights) pairs. The members' matrix is
-    built without a Python loop per term: ``dict.fromkeys`` lists the terms
-    in order of first appearance and a dict maps each to its column, both in
-    C. Columns follow that order, never a hash order, which changes from
-    process to process: sums in another order differ in their last bits,
-    and a tie between two cuts must fall the same way in every run.
+    ``vectors`` are packed (terms, weights, slots) triples. The members'
+    matrix is laid out by the terms' slots, all in numpy: a column per
+    distinct slot, in slot order (a dict of the terms, in C, cost three
+    times as much). Slots are a stable hash (crc32), so the columns, and
+    the order sums add in, are the same in every process and run: a tie
+    between two cuts must fall the same way every time. Two terms sharing a
+    slot share a column, as they share a document frequency.
     """
     import numpy as np
 
     n = len(vectors)
-    lengths = [len(terms) for terms, _ in vectors]
-    every = list(chain.from_iterable(terms for terms, _ in vectors))
-    firsts = dict.fromkeys(every)
-    column_of = dict(zip(firsts, range(len(firsts))))
-    columns = np.fromiter(map(column_of.__getitem__, every), dtype=np.intp, count=len(every))
-    matrix = np.zeros((n, len(firsts) or 1))
-    # All weights in one buffer: the packed float32 arrays joined as bytes, one numpy call.
-    weights = np.frombuffer(b"".join(w for _, w in vectors), dtype=np.float32)
-    matrix[np.repeat(np.arange(n), lengths), columns] = weights if every else 0.0
+    lengths = [len(weights) for _, weights, _ in vectors]
+    # Every slot and weight in one buffer each: the packed arrays joined as bytes, one numpy call.
+    slots = np.frombuffer(b"".join([slots for _, _, slots in vectors]), dtype=np.int64)
+    weights = np.frombuffer(b"".join([weights for _, weights, _ in vectors]), dtype=np.float32)
+    distinct, columns = np.unique(slots, return_inverse=True)
+    width = max(1, len(distinct))
+    # bincount lays the weights out row by row and adds those of one shared slot.
+    cells = np.repeat(np.arange(n) * width, lengths) + columns
+    matrix = np.bincount(cells, weights=weights, minlength=n * width).reshape(n, width)
     sims = matrix @ matrix.T
     np.fill_diagonal(sims, 1.0)
     labels = _spectral_halves(sims)

@@ -248,13 +248,14 @@ def test_a_cut_is_the_same_under_any_string_hashing() -> None:
     script = (
         "import random\n"
         "from array import array\n"
-        "from newsweave.cluster import _bisect\n"
+        "from newsweave.cluster import _bisect, term_slot\n"
         "words = [f'term{k}' for k in range(120)]\n"
         "vectors = []\n"
         "for row in range(12):\n"
         "    rng = random.Random(row)\n"
         "    terms = tuple(rng.sample(words[: 60 + 30 * (row % 2)], 60))\n"
-        "    vectors.append((terms, array('f', [rng.random() ** 3 for _ in terms])))\n"
+        "    slots = array('q', map(term_slot, terms)).tobytes()\n"
+        "    vectors.append((terms, array('f', [rng.random() ** 3 for _ in terms]), slots))\n"
         "print(repr(_bisect(vectors)))\n"
     )
     assert len(_outputs_under_hash_seeds(script, ("1", "2", "3", "4", "5"))) == 1
