@@ -190,6 +190,22 @@ def test_a_thorough_repair_examines_what_the_periodic_one_leaves() -> None:
     assert clusterer.repair(thorough=True) == []
 
 
+def test_a_cut_explains_the_side_that_leaves_and_keeps_the_reasons_of_the_side_that_stays() -> None:
+    clusterer, story_id = _story_of_two_events()
+    before = {f"a{n}": clusterer.reason(f"a{n}") for n in range(17)}
+    moved = {article_id for article_id, _, _ in clusterer.repair(thorough=True)}
+    assert {"b0", "b1"} <= moved and clusterer.story_of("a0") == story_id
+    stayed = [a for a in before if clusterer.story_of(a) == story_id]
+    assert len(stayed) >= 15
+    # The side that keeps the story (and its founder): reasons as the members joined it, not rewritten.
+    assert {a: clusterer.reason(a) for a in stayed} == {a: before[a] for a in stayed}
+    assert clusterer.reexplained == moved
+    # The side that leaves: a new story, founded by the first of them, the others explained against it.
+    first, *others = clusterer.members(clusterer.story_of("b0"))
+    assert clusterer.reason(first).founded and not any(clusterer.reason(a).founded for a in others)
+    assert "hockey" in clusterer.reason("b1").shared_terms
+
+
 def test_a_story_is_examined_for_a_cut_again_only_after_enough_new_members(monkeypatch: pytest.MonkeyPatch) -> None:
     clusterer = StoryClusterer(ClusterConfig(repair_every=1))
     examined: list[int] = []
