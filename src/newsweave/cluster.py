@@ -27,7 +27,6 @@ import contextlib
 import datetime as dt
 import math
 import re
-import sys
 import zlib
 from array import array
 from collections import Counter
@@ -331,35 +330,39 @@ class Assignment:
 
 
 class _PackedVectors:
-    """Article vectors kept compactly: a tuple of interned terms, float32 weights and int64 term slots.
+    """Article vectors kept compactly: terms in one string, float32 weights and int64 term slots.
 
     A dict of 80 floats per article costs kilobytes; this costs about one,
     which is what lets the clusterer hold a few hundred thousand articles.
-    Terms are interned, so every vector holding a term shares one string:
-    not interning saved no time in the pipeline (100k articles, 2026-11-23)
-    and cost 230 MB. The slots (see :func:`term_slot`) number the terms for
-    :func:`_bisect`, which lays out its matrix with numpy by them.
+    The terms are joined by NUL (no term holds one) into one string: a
+    tuple of the terms themselves, interned to be shared, cost as much
+    memory, and interning them took 22 us an article, about 3 % of the
+    writer's time; the few readers split the string again. The slots (see
+    :func:`term_slot`) number the terms for :func:`_bisect`, which lays out
+    its matrix with numpy by them.
     """
 
     def __init__(self) -> None:
-        self._packed: dict[str, tuple[tuple[str, ...], array, bytes]] = {}
+        self._packed: dict[str, tuple[str, array, bytes]] = {}
 
     def put(self, article_id: str, vector: dict[str, float], slots: bytes) -> None:
         """Keep an article's vector and its terms' slots (int64 bytes, in the vector's order)."""
-        self._packed[article_id] = (tuple(map(sys.intern, vector)), array("f", vector.values()), slots)
+        self._packed[article_id] = ("\0".join(vector), array("f", vector.values()), slots)
 
     def __getitem__(self, article_id: str) -> dict[str, float]:
         terms, weights, _ = self._packed[article_id]
-        return dict(zip(terms, weights))
+        return dict(zip(terms.split("\0"), weights)) if weights else {}
 
-    def packed(self, article_id: str) -> tuple[tuple[str, ...], array, bytes]:
-        """The vector as stored: its terms, their weights and their slots, without building a dict."""
+    def packed(self, article_id: str) -> tuple[str, array, bytes]:
+        """The vector as stored: its joined terms, their weights and their slots."""
         return self._packed[article_id]
 
-    def index_terms(self, article_id: str) -> tuple[str, ...]:
+    def index_terms(self, article_id: str) -> list[str]:
         """The terms an article posted its story under (its strongest; none if unknown)."""
         packed = self._packed.get(article_id)
-        return packed[0][:_INDEX_TERMS] if packed else ()
+        if not packed or not packed[1]:
+            return []
+        return packed[0].split("\0", _INDEX_TERMS)[:_INDEX_TERMS]
 
     def discard(self, article_id: str) -> None:
         self._packed.pop(article_id, None)
@@ -939,16 +942,16 @@ def _spectral_halves(sims: "np.ndarray") -> "np.ndarray":
     return np.where(fiedler >= 0, 1, 2)
 
 
-def _bisect(vectors: list[tuple[tuple[str, ...], array, bytes]]) -> tuple[list[int], list[int], float, float, float] | None:
+def _bisect(vectors: list[tuple[str, array, bytes]]) -> tuple[list[int], list[int], float, float, float] | None:
     """Two groups by a normalised cut; their cohesions and mutual similarity.
 
-    ``vectors`` are packed (terms, weights, slots) triples. The members'
-    matrix is laid out by the terms' slots, all in numpy: a column per
-    distinct slot, in slot order (a dict of the terms, in C, cost three
-    times as much). Slots are a stable hash (crc32), so the columns, and
-    the order sums add in, are the same in every process and run: a tie
-    between two cuts must fall the same way every time. Two terms sharing a
-    slot share a column, as they share a document frequency.
+    ``vectors`` are packed (terms, weights, slots) triples; the terms are
+    not read. The members' matrix is laid out by the terms' slots, all in
+    numpy: a column per distinct slot, in slot order (a dict of the terms,
+    in C, cost three times as much). Slots are a stable hash (crc32), so
+    the columns, and the order sums add in, are the same in every process
+    and run: a tie between two cuts must fall the same way every time. Two
+    terms sharing a slot share a column, as they share a document frequency.
     """
     import numpy as np
 

@@ -271,7 +271,7 @@ def test_a_cut_is_the_same_under_any_string_hashing() -> None:
         "    rng = random.Random(row)\n"
         "    terms = tuple(rng.sample(words[: 60 + 30 * (row % 2)], 60))\n"
         "    slots = array('q', map(term_slot, terms)).tobytes()\n"
-        "    vectors.append((terms, array('f', [rng.random() ** 3 for _ in terms]), slots))\n"
+        "    vectors.append(('\\0'.join(terms), array('f', [rng.random() ** 3 for _ in terms]), slots))\n"
         "print(repr(_bisect(vectors)))\n"
     )
     assert len(_outputs_under_hash_seeds(script, ("1", "2", "3", "4", "5"))) == 1
