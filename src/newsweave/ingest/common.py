@@ -107,14 +107,20 @@ def check_text_like(text: str, name: str) -> None:
     sample = text[:20000]
     if not sample.strip():
         raise InputError(f"{name}: empty input", name)
-    # Each distinct character is judged once per process and its uses counted
-    # in C: every article is checked, and a text has a hundred or so distinct
-    # characters, nearly all of them judged already.
-    present = set(sample)
-    unjudged = present.difference(_TEXT_CHARACTERS, _JUNK_CHARACTERS)
-    for ch in unjudged:
-        (_JUNK_CHARACTERS if _junk_character(ch) else _TEXT_CHARACTERS).add(ch)
-    bad = sum(map(sample.count, present.intersection(_JUNK_CHARACTERS)))
+    if sample.isascii():
+        # Most text: only ASCII controls can be junk there, and deleting every
+        # other byte counts them in C (3 us for 4 kB, where the set below
+        # took 20 us, and every JSON line is checked twice).
+        bad = len(sample.encode("ascii").translate(None, _ASCII_TEXT_BYTES))
+    else:
+        # Each distinct character is judged once per process and its uses
+        # counted in C: a text has a hundred or so distinct characters,
+        # nearly all of them judged already.
+        present = set(sample)
+        unjudged = present.difference(_TEXT_CHARACTERS, _JUNK_CHARACTERS)
+        for ch in unjudged:
+            (_JUNK_CHARACTERS if _junk_character(ch) else _TEXT_CHARACTERS).add(ch)
+        bad = sum(map(sample.count, present.intersection(_JUNK_CHARACTERS)))
     if bad / len(sample) > 0.02:
         raise InputError(f"{name}: looks like binary data, not text ({bad} control characters)", name)
 
@@ -124,6 +130,8 @@ def _junk_character(ch: str) -> bool:
     return (unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs") and ch not in "\n\r\t\f") or ch == "\ufffd"
 
 
+# The ASCII bytes that are text (every one but the controls other than \n \r \t \f).
+_ASCII_TEXT_BYTES = bytes(byte for byte in range(128) if not _junk_character(chr(byte)))
 # Characters judged so far (at most every code point once: a few megabytes at worst).
 _TEXT_CHARACTERS: set[str] = set()
 _JUNK_CHARACTERS: set[str] = set()
