@@ -334,10 +334,10 @@ class _PackedVectors:
 
     A dict of 80 floats per article costs kilobytes; this costs about one,
     which is what lets the clusterer hold a few hundred thousand articles.
-    The terms are joined by NUL (no term holds one) into one string: a
-    tuple of the terms themselves, interned to be shared, cost as much
-    memory, and interning them took 22 us an article, about 3 % of the
-    writer's time; the few readers split the string again. The slots (see
+    The terms are joined by NUL (no term holds one) into one string, which
+    the few readers split again. A tuple of the terms, interned so that all
+    vectors share one string per term, took about as much memory, and
+    interning took 22 us an article, about 3 % of the writer's time. The slots (see
     :func:`term_slot`) number the terms for :func:`_bisect`, which lays out
     its matrix with numpy by them.
     """
@@ -432,8 +432,8 @@ class StoryClusterer:
         self._stories: dict[int, _Story] = {}
         # time slice -> term -> stories listed under it, least recently active
         # first (a dict as an ordered set); slices keep old stories out of reach.
-        # Slice first: a lookup by the interned term alone, where a (term, slice)
-        # key cost a tuple built and hashed per lookup.
+        # Slice first: a lookup by the term alone (a string caches its hash),
+        # where a (term, slice) key cost a tuple built and hashed per lookup.
         self._index: dict[int | None, dict[str, dict[int, None]]] = {}
         self._latest: dt.date | None = None
         self._features: dict[str, ArticleFeatures] = {}
@@ -525,8 +525,9 @@ class StoryClusterer:
         Each move is ``(article_id, from_story, to_story)``. A moved article
         gets a fresh join reason; a merge keeps the older story's members and
         their reasons, and so does a cut for the side that keeps the story
-        and its founder (otherwise that side is explained afresh too). :attr:`reexplained` lists every article whose
-        story or reason this repair changed. Only stories that changed since
+        and its founder (otherwise that side is explained afresh too).
+        :attr:`reexplained` lists every article whose story or reason this
+        repair changed. Only stories that changed since
         the last repair are examined, so a repair costs in proportion to
         recent traffic, and a story is examined again only once it has grown
         enough (see :func:`_grew_enough`).

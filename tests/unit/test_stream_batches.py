@@ -234,6 +234,29 @@ def test_workers_run_at_the_lowest_priority_so_the_writer_keeps_a_core() -> None
     assert levels == {min(19, os.nice(0) + 19)}  # the kernel caps niceness at 19
 
 
+def _same(value: int) -> int:
+    return value
+
+
+def test_the_pool_thread_that_keeps_the_workers_does_not_wake_for_every_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The standard pool's keeping thread loops while any result waits unread: CPU the writer needs."""
+    from multiprocessing.pool import Pool
+
+    from newsweave.store import preparing
+
+    wakes: list[int] = []
+    maintain = Pool._maintain_pool
+
+    def counting(*args):  # type: ignore[no-untyped-def]
+        wakes.append(1)
+        return maintain(*args)
+
+    monkeypatch.setattr(Pool, "_maintain_pool", staticmethod(counting))
+    with preparing(range(3000), _same, workers=2, chunksize=1) as results:
+        assert list(results) == list(range(3000))
+    assert len(wakes) < 30  # the standard pool: hundreds to thousands (one per unread result, at least)
+
+
 def test_ingest_command_with_a_worker_stores_what_it_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
