@@ -335,11 +335,12 @@ class _PackedVectors:
     A dict of 80 floats per article costs kilobytes; this costs about one,
     which is what lets the clusterer hold a few hundred thousand articles.
     The terms are joined by NUL (no term holds one) into one string, which
-    the few readers split again. A tuple of the terms, interned so that all
-    vectors share one string per term, took about as much memory, and
-    interning took 22 us an article, about 3 % of the writer's time. The slots (see
-    :func:`term_slot`) number the terms for :func:`_bisect`, which lays out
-    its matrix with numpy by them.
+    the few readers split again: a tuple of the terms, interned so that all
+    vectors shared one string per term, took 22 us an article to intern,
+    about 3 % of the writer's time. The slots (see :func:`term_slot`) number
+    the terms for :func:`_bisect`, which lays out its matrix with numpy by
+    them. The two together grew the writer's peak memory by 50 MB at 200k
+    articles (BENCHMARKS.md).
     """
 
     def __init__(self) -> None:
@@ -527,10 +528,10 @@ class StoryClusterer:
         their reasons, and so does a cut for the side that keeps the story
         and its founder (otherwise that side is explained afresh too).
         :attr:`reexplained` lists every article whose story or reason this
-        repair changed. Only stories that changed since
-        the last repair are examined, so a repair costs in proportion to
-        recent traffic, and a story is examined again only once it has grown
-        enough (see :func:`_grew_enough`).
+        repair changed. Only stories that changed since the last repair are
+        examined, so a repair costs in proportion to recent traffic, and a
+        story is examined again only once it has grown enough (see
+        :func:`_grew_enough`).
 
         ``thorough`` (the end of a stream) examines every story changed since
         the last thorough repair, however little it grew: what the periodic
