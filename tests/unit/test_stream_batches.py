@@ -254,7 +254,12 @@ def test_the_pool_thread_that_keeps_the_workers_does_not_wake_for_every_result(m
     monkeypatch.setattr(Pool, "_maintain_pool", staticmethod(counting))
     with preparing(range(3000), _same, workers=2, chunksize=1) as results:
         assert list(results) == list(range(3000))
-    assert len(wakes) < 30  # the standard pool: hundreds to thousands (one per unread result, at least)
+    # It may wake when the pool's cache of jobs empties: at most once per job,
+    # and preparing submits a job per window of 16 (188 here), plus the pool's
+    # start and end. How often the cache empties depends on the machine's load
+    # (a few to 42 seen). The standard pool woke 6,220 times: more than once per result.
+    windows = -(-3000 // 16)
+    assert len(wakes) <= windows + 5
 
 
 def test_ingest_command_with_a_worker_stores_what_it_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
