@@ -273,3 +273,42 @@ def test_memory_option_bounds_the_stream(tmp_path: Path, monkeypatch: pytest.Mon
     assert seen["memory_articles"] == 2 and seen["dedup_config"].capacity == 2  # type: ignore[attr-defined]
     refused = CliRunner().invoke(app, ["ingest", str(path), "--db", str(tmp_path / "b.db"), "--memory", "0"])
     assert refused.exit_code == 2
+
+
+# Real snippets from the NeuS validation set that an earlier check (a share of
+# "the", "of", "to" ... of at least 0.12) refused as not English.
+_HEADLINE_HEAVY_ENGLISH = [
+    "Scaramucci got fired after 10 days. Before his formal start date.. Sean Spicer might outlast him.",
+    "Trump Blasts 'Total Witch Hunt' After FBI Raids His Longtime Attorney's Office. President Trump "
+    "unloaded on both Justice Department special counsel Robert Mueller and the FBI on Monday.",
+    "Double or nothing: Instant Newsom-Trump feud ensnares California emergency funds. California "
+    "governor, Republican president square off on wall, forest management.",
+]
+_OTHER_LANGUAGES = {
+    "de": "Bei einem schweren Erdbeben in der Türkei sind nach Angaben der Behörden mehr als hundert Menschen "
+    "ums Leben gekommen. Der Präsident rief den Notstand aus und versprach schnelle Hilfe für die Betroffenen.",
+    "fr": "Le président de la République a annoncé mardi une série de mesures pour soutenir les entreprises "
+    "touchées par la crise. Les syndicats ont dénoncé un plan insuffisant et appellent à la grève.",
+    "es": "El gobierno anunció el martes un nuevo paquete de medidas para contener la inflación, que alcanzó "
+    "su nivel más alto en dos décadas. La oposición criticó el plan por ser tardío.",
+    "it": "Il governo ha approvato ieri sera il decreto che introduce nuove misure contro il caro energia. "
+    "Le opposizioni hanno criticato la scelta di non intervenire sulle accise.",
+    "pt": "O presidente anunciou nesta terça-feira um novo pacote de medidas para conter a inflação, que "
+    "atingiu o maior nível em duas décadas. A oposição criticou o plano.",
+    "nl": "De regering heeft dinsdag een nieuw pakket maatregelen aangekondigd om de inflatie te beteugelen. "
+    "De oppositie noemde het plan te laat en te weinig ambitieus.",
+}
+
+
+@pytest.mark.parametrize("text", _HEADLINE_HEAVY_ENGLISH)
+def test_headline_heavy_english_reads_as_english(text: str) -> None:
+    assert common.guess_language(text) == "en"
+
+
+@pytest.mark.parametrize("language", sorted(_OTHER_LANGUAGES))
+def test_other_latin_script_languages_are_named_not_taken_for_english(language: str) -> None:
+    assert common.guess_language(_OTHER_LANGUAGES[language]) == language
+
+
+def test_text_without_function_words_is_no_language() -> None:
+    assert common.guess_language("Politics Sport Business Opinion Weather Newsletters Podcasts Puzzles Video") is None
