@@ -25,7 +25,7 @@ from newsweave.entities import find_entities
 from newsweave.errors import ConfigError, InputError
 from newsweave.facts import find_facts
 from newsweave.ingest import IngestResult, Rejected, article_from_record
-from newsweave.ingest.common import guess_language
+from newsweave.ingest.common import refusal
 from newsweave.ingest.dispatch import drop_duplicates
 from newsweave.ingest.records import json_lines
 from newsweave.model import Article, Brief
@@ -38,7 +38,6 @@ from newsweave.timeline import build_timeline
 if TYPE_CHECKING:
     from spacy.language import Language
 
-MIN_WORDS = 15  # fewer words than this after cleaning is not an article
 
 
 @dataclass(frozen=True)
@@ -70,18 +69,9 @@ def prepare_articles(raw: Sequence[Article]) -> tuple[list[Article], list[Reject
     for article in raw:
         name = article.origin or article.id
         cleaned = clean_article(article)
-        if len(cleaned.text.split()) < MIN_WORDS:
-            rejected.append(Rejected(name, f"only {len(cleaned.text.split())} words left after removing boilerplate"))
-            continue
-        declared = (cleaned.language or "").lower()
-        if declared and not declared.startswith("en"):
-            rejected.append(Rejected(name, f"language {declared!r} is not supported yet (English only)"))
-            continue
-        guessed = guess_language(cleaned.text)
-        if guessed != "en":
-            rejected.append(
-                Rejected(name, f"does not look like English text (guessed: {guessed or 'unknown'}); English only for now")
-            )
+        reason = refusal(cleaned)
+        if reason is not None:
+            rejected.append(Rejected(name, reason))
             continue
         kept.append(replace(cleaned, language="en"))
     return kept, rejected

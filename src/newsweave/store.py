@@ -653,11 +653,20 @@ _Result = TypeVar("_Result")
 
 
 def clean_and_prepare(raw: Article) -> "PreparedArticle | PrepareFailure":
-    """Clean an ingested article and prepare it (the CLI's per-article CPU work, for a worker)."""
+    """Clean an ingested article and prepare it (the CLI's per-article CPU work, for a worker).
+
+    An article the brief would refuse (too little text, not English) is not
+    stored either: it is reported as a failure naming its input.
+    """
     from newsweave.clean import clean_article
+    from newsweave.ingest.common import refusal
 
     try:
-        return prepare_article(clean_article(raw))
+        cleaned = clean_article(raw)
+        reason = refusal(cleaned)
+        if reason is not None:
+            return PrepareFailure(raw.id, f"{raw.origin or raw.id}: {reason}")
+        return prepare_article(cleaned)
     except NewsweaveError as exc:
         return PrepareFailure(raw.id, f"{raw.origin or raw.id}: {exc}")
 

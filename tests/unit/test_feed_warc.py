@@ -124,3 +124,13 @@ def test_not_a_warc_is_an_input_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not an archive\n" * 10)
     with pytest.raises(InputError, match="fake.warc"):
         read_warc_file(path)
+
+
+@pytest.mark.parametrize("date", ["0000-00-00", "Mon, 01 Jan 0001 00:00:00 +0100"])
+def test_an_impossible_entry_date_leaves_the_entry_undated_and_the_feed_read(tmp_path: Path, date: str) -> None:
+    # Each used to end the whole feed with "year -1 is out of range" or an OverflowError.
+    path = tmp_path / "harbour.rss"
+    path.write_text(RSS.replace("Sat, 13 Dec 2008 10:00:00 GMT", date), encoding="utf-8")
+    result = read_feed_file(path)
+    first, short = result.articles
+    assert first.text.startswith(BODY[:40]) and first.published is None

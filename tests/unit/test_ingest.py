@@ -129,3 +129,20 @@ def test_accepted_plus_rejected_covers_inputs(tmp_path: Path) -> None:
         names.append(str(path))
     result = read_inputs(names)
     assert len(result.articles) + len(result.rejected) == len(names)
+
+
+@pytest.mark.parametrize(
+    "payload, reason",
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"text": "A storm hit the coast.", "count": ' + "9" * 5000 + "}", "number too long"),
+    ],
+)
+def test_json_the_decoder_cannot_hold_is_named_and_the_rest_read(tmp_path: Path, payload: str, reason: str) -> None:
+    # Both used to end the whole brief with an internal error (RecursionError, ValueError).
+    (tmp_path / "bad.json").write_text(payload, encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text(payload + "\n" + json.dumps({"text": "A second storm hit the coast."}) + "\n")
+    result = read_inputs([str(tmp_path / "bad.json"), str(tmp_path / "bad.jsonl")])
+    assert [a.text for a in result.articles] == ["A second storm hit the coast."]
+    assert sorted(r.input for r in result.rejected) == [str(tmp_path / "bad.json"), f"{tmp_path / 'bad.jsonl'}:1"]
+    assert all(reason in r.reason for r in result.rejected)

@@ -54,8 +54,10 @@ def test_a_lone_surrogate_escape_in_json_is_replaced_and_the_article_stored(tmp_
     # be encoded: it used to abort the whole ingest with an internal error.
     feed = tmp_path / "records.jsonl"
     feed.write_text(
-        '{"id": "bad", "title": "Storm \\udc00", "text": "A storm \\ud800 hit Tarnova on Monday and closed the roads."}\n'
-        '{"id": "good", "text": "A storm hit Tarnova on Monday and closed roads across the region, officials said."}\n'
+        '{"id": "bad", "title": "Storm \\udc00", "text": "A storm \\ud800 hit Tarnova on Monday and closed the roads '
+        'into the old town for the rest of the week, the mayor said."}\n'
+        '{"id": "good", "text": "A storm hit Tarnova on Monday and closed roads across the region for the rest of '
+        'the week, officials said."}\n'
     )
     db = tmp_path / "news.db"
     result = _ingest(str(feed), "--db", str(db))
@@ -64,6 +66,23 @@ def test_a_lone_surrogate_escape_in_json_is_replaced_and_the_article_stored(tmp_
         assert store.count() == 2
         stored = store.get_article("bad")
         assert stored is not None and "storm \ufffd hit" in stored.text.lower() and stored.title == "Storm \ufffd"
+
+
+def test_ingest_refuses_what_the_brief_refuses_naming_the_input(tmp_path: Path) -> None:
+    # German, a menu left after cleaning, and an English article: only the last is stored.
+    (tmp_path / "de.txt").write_text(
+        "Bei einem schweren Erdbeben in der Türkei sind nach Angaben der Behörden mehr als hundert Menschen "
+        "ums Leben gekommen. Der Präsident rief den Notstand aus und versprach schnelle Hilfe.",
+        encoding="utf-8",
+    )
+    (tmp_path / "menu.txt").write_text("Home\nPolitics\nSport\nWeather\n", encoding="utf-8")
+    db = tmp_path / "news.db"
+    result = _ingest(str(tmp_path / "de.txt"), str(tmp_path / "menu.txt"), str(EXAMPLE / "000_eec437afbf956da3.txt"), "--db", str(db))
+    assert result.exit_code == 1, result.output
+    assert "de.txt" in result.stderr and "English" in result.stderr
+    assert "menu.txt" in result.stderr and "words left" in result.stderr
+    with Store.open(db) as store:
+        assert store.count() == 1
 
 
 def test_nothing_usable_exits_2(tmp_path: Path) -> None:

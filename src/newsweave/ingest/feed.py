@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from newsweave.clean import plausible_date
 from newsweave.errors import InputError
 from newsweave.ingest.common import IngestResult, Rejected, article_id, check_text_like
 from newsweave.model import Article
@@ -45,7 +46,11 @@ def _entry_date(entry: Any) -> dt.date | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(key)
         if parsed:
-            return dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+            # "0000-00-00" or year 1 shifted out of range by its zone cannot be
+            # a date at all, and year 100 cannot date a news article.
+            day = plausible_date(f"{parsed.tm_year:04d}-{parsed.tm_mon:02d}-{parsed.tm_mday:02d}")
+            if day is not None:
+                return day
     return None
 
 

@@ -98,6 +98,24 @@ def article_from_record(record: object, name: str, default_id: str | None = None
     )
 
 
+def parse_json(text: str, where: str, *, one_line: bool = True) -> object:
+    """Decode JSON, or raise InputError naming ``where`` and what is wrong.
+
+    Besides malformed JSON, the decoder refuses input it could decode only at
+    a cost: nesting deeper than Python's recursion limit, and integers of more
+    than 4,300 digits. Neither is an article; each is refused like bad JSON.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        place = f"column {exc.colno}" if one_line else f"line {exc.lineno}"
+        raise InputError(f"{where}: not valid JSON ({exc.msg.removesuffix(' at')} at {place})", where) from exc
+    except RecursionError as exc:
+        raise InputError(f"{where}: not an article: JSON nested too deeply to read", where) from exc
+    except ValueError as exc:  # int(): "Exceeds the limit (4300 digits) for integer string conversion"
+        raise InputError(f"{where}: not an article: JSON holds a number too long to read", where) from exc
+
+
 def json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[str, object]]:
     """``(where, decoded object)`` for each non-blank line; a line that is not
     JSON yields a :class:`Rejected` in place of the object."""
@@ -106,9 +124,9 @@ def json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[str, object]]:
             continue
         where = f"{name}:{number}"
         try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield where, Rejected(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            yield where, parse_json(line, where)
+        except InputError as exc:
+            yield where, Rejected(where, exc.reason)
 
 
 def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
@@ -129,10 +147,7 @@ def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
 def read_json_file(path: Path, data: bytes | None = None) -> list[Article]:
     name = str(path)
     text = decode_bytes(path.read_bytes() if data is None else data, name)
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})", name) from exc
+    record = parse_json(text, name, one_line=False)
     default_id = path.stem
     if isinstance(record, Mapping) and not record.get("id"):
         return [article_from_record(record, name, default_id=default_id)]

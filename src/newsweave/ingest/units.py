@@ -13,7 +13,6 @@ Inputs that cannot be read at all come out as :class:`Rejected` in place.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from newsweave.errors import InputError
 from newsweave.ingest import common
 from newsweave.ingest.common import IngestResult, Rejected, decode_bytes
 from newsweave.ingest.dispatch import article_files, read_path, reader_for
-from newsweave.ingest.records import article_from_record
+from newsweave.ingest.records import article_from_record, parse_json
 from newsweave.ingest.warc import WarcPage, page_article, warc_pages
 from newsweave.model import Article
 
@@ -174,9 +173,5 @@ def _line_articles(line: JsonLine) -> list[Article]:
         if line.data.decode("utf-8", "replace").isspace():  # decoded only here, off the common path
             return []
         raise
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{line.where}: not valid JSON ({exc.msg} at column {exc.colno})", line.where) from exc
-    return [article_from_record(record, line.where)]
+    return [article_from_record(parse_json(text, line.where), line.where)]
 
