@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from newsweave.ingest.common import Rejected
+from newsweave.ingest.common import Rejected, input_name
 from newsweave.ingest.units import FileUnit, Unit, read_unit
 from newsweave.store import PreparedArticle, PrepareFailure, clean_and_prepare
 
@@ -33,7 +33,7 @@ def unit_name(unit: Unit) -> str:
     """How messages name a unit's input."""
     if isinstance(unit, Rejected):
         return unit.input
-    return unit.path if isinstance(unit, FileUnit) else unit.where
+    return input_name(unit.path) if isinstance(unit, FileUnit) else unit.where
 
 
 class RunIds:

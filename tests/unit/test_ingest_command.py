@@ -150,3 +150,20 @@ def test_killed_ingest_loses_no_reported_article(tmp_path: Path) -> None:
         for article_id in reported:
             assert store.story_of(article_id) is not None
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_file_names_that_are_not_utf8_are_shown_escaped_and_stored(tmp_path: Path) -> None:
+    # The byte \xff in a name reaches Python as a lone surrogate: SQLite refused
+    # it and the whole ingest ended with an internal error.
+    story = (EXAMPLE / "000_eec437afbf956da3.txt").read_bytes()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_bytes(story)
+    (folder / "new\nline.txt").write_text("", encoding="utf-8")
+    db = tmp_path / "news.db"
+    result = _ingest(str(folder), "--db", str(db))
+    assert result.exit_code == 1, result.output
+    assert "new\\nline.txt: empty input" in result.stderr
+    with Store.open(db) as store:
+        (article,) = store.articles()
+        assert article.id == "caf\\xe9" and article.origin == str(folder / "caf\\xe9.txt")

@@ -62,7 +62,8 @@ def test_a_json_lines_file_over_the_per_article_limit_streams(tmp_path: Path, mo
     path = tmp_path / "big.jsonl"
     long_line = json.dumps({"id": "long", "text": BODY * 10})  # one article over the limit
     path.write_text("\n".join([_record(1), long_line, _record(2), _record(3)]) + "\n", encoding="utf-8")
-    assert read_inputs([str(path)]).articles == []  # the whole-file reader refuses it
+    # The brief's reader takes the lines one by one too, whatever the file's size.
+    assert [a.id for a in read_inputs([str(path)]).articles] == ["r1", "r2", "r3"]
     units = list(iter_units([str(path)]))
     assert isinstance(units[1], JsonLine) and units[1].data is None and units[1].size == len(long_line) + 1
     articles, rejected = _read_all(units)
@@ -80,6 +81,20 @@ def test_a_json_lines_file_that_is_not_text_is_refused_once(tmp_path: Path, data
     path.write_bytes(data)
     [unit] = list(iter_units([str(path)]))
     assert isinstance(unit, Rejected) and unit.input == str(path) and reason in unit.reason
+
+
+def test_a_line_of_nul_bytes_is_refused_alone(tmp_path: Path) -> None:
+    # It used to refuse the whole file as binary data, good lines and all, without naming the line.
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(("\n".join([_record(1), _record(2)]) + "\n").encode() + b"\x00" * 40 + b"\n" + _record(3).encode() + b"\n")
+    for articles, rejected in (_read_all(list(iter_units([str(path)]))), _whole(read_inputs([str(path)]))):
+        assert [a.id for a in articles] == ["r1", "r2", "r3"]  # type: ignore[attr-defined]
+        [nul_line] = rejected
+        assert nul_line.input == f"{path}:3" and "NUL" in nul_line.reason
+
+
+def _whole(result: common.IngestResult) -> tuple[list[object], list[Rejected]]:
+    return list(result.articles), list(result.rejected)
 
 
 def test_byte_order_marks(tmp_path: Path) -> None:

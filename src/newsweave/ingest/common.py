@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsweave.errors import InputError
 from newsweave.model import Article
@@ -38,6 +39,23 @@ class IngestResult:
     def extend(self, other: "IngestResult") -> None:
         self.articles.extend(other.articles)
         self.rejected.extend(other.rejected)
+
+
+def input_name(path: "Path | str") -> str:
+    """How messages, ids and the store name an input: its path, with bytes that are not UTF-8 as ``\\xff``
+    and control characters as ``\\n``.
+
+    A file name's undecodable bytes reach Python as lone surrogates, which no
+    encoder accepts: printing, JSON, SQLite would each fail on the name.
+    """
+    name = _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(path))  # a newline in a name would split its message
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no file-name byte makes
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def article_id(*, url: str | None = None, text: str = "") -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from newsweave.errors import InputError
-from newsweave.ingest.common import IngestResult, Rejected
+from newsweave.ingest.common import IngestResult, Rejected, input_name
 from newsweave.ingest.html import read_html_file
 from newsweave.ingest.records import read_json_file, read_jsonl_file, read_jsonl_lines
 from newsweave.ingest.text import read_text_file
@@ -63,15 +63,15 @@ def read_path(path: Path) -> IngestResult:
     result = IngestResult()
     reader = reader_for(path)
     if reader is None:
-        result.rejected.append(Rejected(str(path), f"unknown file type {path.suffix or '(none)'!r}; expected one of {', '.join(sorted(_READERS))}"))
+        result.rejected.append(Rejected(input_name(path), f"unknown file type {path.suffix or '(none)'!r}; expected one of {', '.join(sorted(_READERS))}"))
         return result
     try:
         got = reader(path)
     except InputError as exc:
-        result.rejected.append(Rejected(str(path), exc.reason))
+        result.rejected.append(Rejected(input_name(path), exc.reason))
         return result
     except OSError as exc:
-        result.rejected.append(Rejected(str(path), f"cannot read: {exc.strerror or exc}"))
+        result.rejected.append(Rejected(input_name(path), f"cannot read: {exc.strerror or exc}"))
         return result
     if isinstance(got, IngestResult):
         result.extend(got)
@@ -97,13 +97,13 @@ def read_inputs(inputs: Iterable[str], *, recursive: bool = False, stdin: TextIO
         if path.is_dir():
             readable = article_files(path, recursive)
             if not readable:
-                result.rejected.append(Rejected(item, "directory holds no readable article files"))
+                result.rejected.append(Rejected(input_name(item), "directory holds no readable article files"))
             for file in readable:
                 result.extend(read_path(file))
         elif path.exists():
             result.extend(read_path(path))
         else:
-            result.rejected.append(Rejected(item, "no such file or directory"))
+            result.rejected.append(Rejected(input_name(item), "no such file or directory"))
     return drop_duplicates(result)
 
 

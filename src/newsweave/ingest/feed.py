@@ -15,7 +15,7 @@ from typing import Any
 
 from newsweave.clean import plausible_date
 from newsweave.errors import InputError
-from newsweave.ingest.common import IngestResult, Rejected, article_id, check_text_like
+from newsweave.ingest.common import IngestResult, Rejected, article_id, check_text_like, input_name
 from newsweave.model import Article
 
 __all__ = ["html_to_text", "read_feed_file"]
@@ -61,7 +61,7 @@ def read_feed_file(path: Path, data: bytes | None = None) -> IngestResult:
     """
     import feedparser  # imported here: only feeds need it
 
-    name = str(path)
+    name = input_name(path)
     raw = path.read_bytes() if data is None else data
     parsed = feedparser.parse(raw)
     if not parsed.entries:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsweave.clean import plausible_date
 from newsweave.errors import InputError
-from newsweave.ingest.common import decode_bytes
+from newsweave.ingest.common import decode_bytes, input_name
 from newsweave.model import Article
 
 # Publication-date markup, most explicit first. trafilatura (htmldate) trusts a
@@ -74,12 +74,12 @@ def extract_html(html: str, name: str, url: str | None = None) -> dict[str, obje
 
 
 def read_html_file(path: Path, data: bytes | None = None) -> list[Article]:
-    name = str(path)
+    name = input_name(path)
     html = decode_bytes(path.read_bytes() if data is None else data, name)
     meta = extract_html(html, name)
     return [
         Article(
-            id=path.stem,
+            id=input_name(path.stem),
             text=str(meta["text"]),
             title=meta["title"],  # type: ignore[arg-type]
             url=meta["url"],  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from newsweave.ingest.common import (
     article_id,
     check_text_like,
     decode_bytes,
+    input_name,
 )
 from newsweave.model import Article
 
@@ -145,18 +146,31 @@ def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:
 
 
 def read_json_file(path: Path, data: bytes | None = None) -> list[Article]:
-    name = str(path)
+    name = input_name(path)
     text = decode_bytes(path.read_bytes() if data is None else data, name)
     record = parse_json(text, name, one_line=False)
-    default_id = path.stem
+    default_id = input_name(path.stem)
     if isinstance(record, Mapping) and not record.get("id"):
         return [article_from_record(record, name, default_id=default_id)]
     return [article_from_record(record, name)]
 
 
-def read_jsonl_file(path: Path, data: bytes | None = None) -> IngestResult:
-    name = str(path)
-    text = decode_bytes(path.read_bytes() if data is None else data, name)
-    # Lines end at "\n" only: str.splitlines() also breaks at U+2028, U+0085 and
-    # \x1c-\x1e, which JSON strings may hold unescaped (news text does).
-    return read_jsonl_lines(text.split("\n"), name)
+def read_jsonl_file(path: Path) -> IngestResult:
+    """One article a line, read line by line as ``newsweave ingest`` reads them.
+
+    A bad line (not JSON, binary, over the size limit) is named and skipped;
+    the file's other lines are read, whatever the file's size.
+    """
+    from newsweave.ingest.units import FileUnit, json_lines_of_file, read_unit  # units builds on this module
+
+    result = IngestResult()
+    for unit in json_lines_of_file(path):
+        if isinstance(unit, FileUnit):  # UTF-16: lines can only be found in the decoded text
+            name = input_name(path)
+            text = decode_bytes(path.read_bytes(), name)
+            # Lines end at "\n" only: str.splitlines() also breaks at U+2028, U+0085 and
+            # \x1c-\x1e, which JSON strings may hold unescaped (news text does).
+            result.extend(read_jsonl_lines(text.split("\n"), name))
+        else:
+            result.extend(read_unit(unit))
+    return result

@@ -20,7 +20,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 
 from newsweave.errors import InputError
 from newsweave.ingest import common
-from newsweave.ingest.common import IngestResult, Rejected, decode_bytes
+from newsweave.ingest.common import IngestResult, Rejected, decode_bytes, input_name
 from newsweave.ingest.dispatch import article_files, read_path, reader_for
 from newsweave.ingest.records import article_from_record, parse_json
 from newsweave.ingest.warc import WarcPage, page_article, warc_pages
@@ -59,13 +59,13 @@ def iter_units(inputs: Iterable[str], *, recursive: bool = False, stdin: BinaryI
         if path.is_dir():
             readable = article_files(path, recursive)
             if not readable:
-                yield Rejected(item, "directory holds no readable article files")
+                yield Rejected(input_name(item), "directory holds no readable article files")
             for file in readable:
                 yield from units_of_file(file)
         elif path.exists():
             yield from units_of_file(path)
         else:
-            yield Rejected(item, "no such file or directory")
+            yield Rejected(input_name(item), "no such file or directory")
 
 
 def input_bytes(inputs: Iterable[str], *, recursive: bool = False) -> int | None:
@@ -91,20 +91,21 @@ def units_of_file(path: Path) -> Iterator[Unit]:
         return
     name = path.name.lower()
     if name.endswith((".jsonl", ".ndjson")):
-        yield from _json_lines_of_file(path)
+        yield from json_lines_of_file(path)
     elif name.endswith((".warc", ".warc.gz")):
         try:
             yield from warc_pages(path)
         except InputError as exc:
-            yield Rejected(str(path), exc.reason)
+            yield Rejected(input_name(path), exc.reason)
         except OSError as exc:
-            yield Rejected(str(path), f"cannot read: {exc.strerror or exc}")
+            yield Rejected(input_name(path), f"cannot read: {exc.strerror or exc}")
     else:
         yield FileUnit(str(path))
 
 
-def _json_lines_of_file(path: Path) -> Iterator[Unit]:
-    name = str(path)
+def json_lines_of_file(path: Path) -> Iterator[Unit]:
+    """A JSON-lines file's lines as units (a UTF-16 file as one unit), or the reason it is refused."""
+    name = input_name(path)
     try:
         stream = path.open("rb")
     except OSError as exc:
@@ -113,10 +114,15 @@ def _json_lines_of_file(path: Path) -> Iterator[Unit]:
     with stream:
         head = stream.read(_SNIFF_BYTES)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            yield FileUnit(name)  # UTF-16 does not split at newline bytes: read whole (within the size limit)
+            yield FileUnit(str(path))  # UTF-16 does not split at newline bytes: read whole (within the size limit)
             return
+        # Empty, or binary junk: the whole file is refused once. NUL bytes in a
+        # minority of lines are not junk: those lines are refused one by one.
+        lines = [line for line in head.split(b"\n") if line.strip()]
+        sparse_nuls = sum(b"\x00" in line for line in lines) * 2 < len(lines)
         try:
-            decode_bytes(head[: common.MAX_INPUT_BYTES], name)  # empty, binary junk: the whole file is refused once
+            sample = head[: common.MAX_INPUT_BYTES]
+            decode_bytes(sample.replace(b"\x00", b" ") if sparse_nuls else sample, name)
         except InputError as exc:
             yield Rejected(name, exc.reason)
             return

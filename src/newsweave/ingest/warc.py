@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from newsweave.errors import InputError
-from newsweave.ingest.common import IngestResult, Rejected, article_id, decode_bytes
+from newsweave.ingest.common import IngestResult, Rejected, article_id, decode_bytes, input_name
 from newsweave.ingest.html import extract_html
 from newsweave.model import Article
 
@@ -78,7 +78,7 @@ def warc_pages(path: Path) -> Iterator["WarcPage | Rejected"]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    name = str(path)
+    name = input_name(path)
     not_html = 0
     yielded = False
     try:
