@@ -146,3 +146,12 @@ def test_json_the_decoder_cannot_hold_is_named_and_the_rest_read(tmp_path: Path,
     assert [a.text for a in result.articles] == ["A second storm hit the coast."]
     assert sorted(r.input for r in result.rejected) == [str(tmp_path / "bad.json"), f"{tmp_path / 'bad.jsonl'}:1"]
     assert all(reason in r.reason for r in result.rejected)
+
+
+def test_a_few_latin1_letters_without_any_utf8_are_read_as_windows_1252() -> None:
+    # Two accented letters in a long page used to be kept as U+FFFD: too few to doubt UTF-8.
+    text = "<p>" + "The mayor spoke at length about the budget. " * 100 + "José Martínez ran the café.</p>"
+    assert "José Martínez ran the café." in decode_bytes(text.encode("cp1252"), "page.html")
+    # Real UTF-8 beside one stray Latin-1 byte stays UTF-8.
+    mixed = ("Zoë’s " * 40).encode("utf-8") + "café".encode("cp1252")
+    assert decode_bytes(mixed, "page.html").startswith("Zoë’s Zoë’s")

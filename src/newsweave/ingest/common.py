@@ -82,6 +82,9 @@ def canonical_url(url: str) -> str:
     return f"{scheme.lower()}://{host.lower()}{rest.rstrip('/') or '/'}"
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def decode_bytes(data: bytes, name: str) -> str:
     """Decode an input's bytes to text, or raise InputError saying why not.
 
@@ -109,8 +112,9 @@ def decode_bytes(data: bytes, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         replaced = data.decode("utf-8", errors="replace")
-        if replaced.count("\ufffd") <= max(1, len(data) // 1000):
+        if replaced.count("\ufffd") <= max(1, len(data) // 1000) and _UTF8_MULTIBYTE.search(data):
             # Mostly UTF-8 with a stray byte or two (a Latin-1 "é" pasted in): keep it.
+            # Without one real UTF-8 sequence, the text is all Windows-1252 ("café" saved by an old editor).
             text = replaced
         else:
             try:
