@@ -150,6 +150,21 @@ def test_a_warc_cut_short_in_its_first_record_is_named_and_the_rest_goes_on(tmp_
     assert len(result.articles) == 1 and result.rejected[0].input == str(cut)
 
 
+@pytest.mark.parametrize("name", ["crawl.warc", "crawl.warc.gz"])
+def test_a_warc_page_cut_short_in_its_body_is_named_not_stored_as_a_page(tmp_path: Path, name: str) -> None:
+    # warcio reads a record cut short in its body without complaint: the page
+    # used to be stored, its end missing.
+    whole = tmp_path / f"whole-{name}"
+    _write_warc(whole, [("https://harbour.example/a", "text/html", PAGE), ("https://harbour.example/b", "text/html", PAGE)])
+    cut = tmp_path / name
+    cut.write_bytes(whole.read_bytes()[:-300])
+    units = list(iter_units([str(cut)]))
+    assert [type(u) for u in units] == [WarcPage, Rejected]
+    assert units[1].input == f"{cut}@https://harbour.example/b" and "cut short" in units[1].reason  # type: ignore[union-attr]
+    result = read_inputs([str(cut)])
+    assert len(result.articles) == 1 and "cut short" in result.rejected[0].reason
+
+
 def test_other_files_are_read_whole_and_missing_ones_named(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
     (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")

@@ -98,6 +98,10 @@ def warc_pages(path: Path) -> Iterator["WarcPage | Rejected"]:
                     yield Rejected(where, f"HTTP status {status}, not a page")
                     continue
                 payload = record.content_stream().read()
+                missing = getattr(record.raw_stream, "limit", 0)  # what the record's Content-Length promised, unread
+                if missing:
+                    yield Rejected(where, f"the record is cut short ({missing:,} of its {record.length:,} bytes missing)")
+                    continue
                 yield WarcPage(where, url, content_type, payload, record.rec_headers.get_header("WARC-Date"))
     except ArchiveLoadFailed as exc:
         raise InputError(f"{name}: not a WARC archive ({exc})", name) from exc
