@@ -25,7 +25,7 @@ from newsweave.entities import find_entities
 from newsweave.errors import ConfigError, InputError
 from newsweave.facts import find_facts
 from newsweave.ingest import IngestResult, Rejected, article_from_record
-from newsweave.ingest.common import refusal
+from newsweave.ingest.common import input_name, refusal
 from newsweave.ingest.dispatch import drop_duplicates
 from newsweave.ingest.records import json_lines
 from newsweave.model import Article, Brief
@@ -151,7 +151,7 @@ def read_batch(path: Path) -> Iterator[Cluster]:
     A line that is not a cluster yields a cluster with no articles and the
     reason, so the caller reports it and goes on.
     """
-    name = str(path)
+    name = input_name(path)
     try:
         handle = path.open(encoding="utf-8", errors="replace")
     except OSError as exc:

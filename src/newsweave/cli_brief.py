@@ -19,8 +19,9 @@ from newsweave.brief import (
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
 from newsweave.errors import ConfigError, NewsweaveError
 from newsweave.ingest import Rejected, read_inputs
+from newsweave.ingest.common import input_name
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+_err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # messages quote user input
 FORMATS = ("markdown", "json", "html", "jsonl")
 
 
@@ -71,6 +72,8 @@ def brief(
     if story is not None or db is not None:
         if story is None or db is None:
             _usage("--story and --db go together")
+        if not db.exists():  # reading must not leave an empty database behind
+            _usage(f"{input_name(db)}: no such database (newsweave ingest creates one)")
         from newsweave.store import story_articles
 
         try:
@@ -102,9 +105,14 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
     if fmt not in ("jsonl", "json"):
         _usage("--batch writes JSON Lines: use --format jsonl")
     if not path.exists():
-        _usage(f"{path}: no such file")
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        total = sum(1 for line in handle if line.strip())
+        _usage(f"{input_name(path)}: no such file")
+    if not path.is_file():
+        _usage(f"{input_name(path)}: not a file (--batch reads one JSON Lines file)")
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            total = sum(1 for line in handle if line.strip())
+    except OSError as exc:
+        _usage(f"{input_name(path)}: cannot read: {exc.strerror or exc}")
     lines: list[str] = []
     skipped = briefed = 0
     progress = Progress(
@@ -117,13 +125,14 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
             progress.advance(task)
             skipped += report_rejected(outcome.rejected)
             if outcome.brief is None:
-                _err.print(f"newsweave: cluster {outcome.cluster_id}: nothing usable to brief", markup=False)
+                if outcome.cluster_id is not None:  # None: a line that is no cluster, named above
+                    _err.print(f"newsweave: cluster {outcome.cluster_id}: nothing usable to brief", markup=False)
                 skipped += 1
                 continue
             briefed += 1
             lines.append(render_json(outcome.brief, indent=None))
     if not briefed:
-        _err.print(f"newsweave: {path}: no cluster could be briefed", markup=False)
+        _err.print(f"newsweave: {input_name(path)}: no cluster could be briefed", markup=False)
         return EXIT_UNUSABLE
     _write("\n".join(lines), out)
     return EXIT_SKIPPED if skipped else EXIT_OK

@@ -32,7 +32,7 @@ from newsweave.errors import StoreError
 from newsweave.store import MEMORY_ARTICLES
 from newsweave.model import Article
 
-_err = Console(stderr=True)
+_err = Console(stderr=True, markup=False)  # messages quote user input: "[x]" is text, not a style
 _WORKER_BYTES = 2_000_000  # input size from which ingest prepares articles in worker processes
 DEFAULT_CLUSTER_DATA = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "cluster"
 

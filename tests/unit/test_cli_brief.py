@@ -139,3 +139,29 @@ def test_the_json_brief_lists_the_inputs_it_skipped(tmp_path: Path) -> None:
     result = runner.invoke(app, ["brief", str(folder), "--format", "json"])
     skipped = json.loads(result.stdout)["skipped"]
     assert [Path(s["input"]).name for s in skipped] == ["empty.txt"] and "empty" in skipped[0]["why"]
+
+
+def test_batch_of_a_directory_and_a_missing_store_are_usage_errors_that_create_nothing(tmp_path: Path) -> None:
+    # A directory given to --batch used to end in an internal error (IsADirectoryError),
+    # and --db with a missing file used to create an empty database.
+    result = runner.invoke(app, ["brief", "--batch", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 2 and "not a file" in result.stderr
+    missing = tmp_path / "none.db"
+    result = runner.invoke(app, ["brief", "--db", str(missing), "--story", "1"])
+    assert result.exit_code == 2 and "no such database" in result.stderr and not missing.exists()
+
+
+def test_a_batch_line_that_is_no_cluster_is_named_once(tmp_path: Path) -> None:
+    batch = tmp_path / "clusters.jsonl"
+    batch.write_text(json.dumps({"id": "c1", "documents": 5}) + "\n" + json.dumps({"id": "quake", "documents": STORY}) + "\n")
+    result = runner.invoke(app, ["brief", "--batch", str(batch), "--format", "jsonl", "--words", "40"])
+    assert result.exit_code == 1
+    assert "clusters.jsonl:1" in result.stderr and "cluster None" not in result.stderr
+
+
+def test_messages_quoting_user_input_are_not_read_as_markup(tmp_path: Path) -> None:
+    # Rich took "[/x]" in a message for a closing tag and failed (MarkupError).
+    result = runner.invoke(app, ["stories", "--db", str(tmp_path / "x.db"), "--format", "[/x]"])
+    assert result.exit_code == 2 and "[/x]" in result.stderr
+    result = runner.invoke(app, ["brief", str(tmp_path / "[/b]missing.txt"), str(EXAMPLE)])
+    assert "[/b]missing.txt" in result.stderr
