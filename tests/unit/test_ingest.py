@@ -155,3 +155,12 @@ def test_a_few_latin1_letters_without_any_utf8_are_read_as_windows_1252() -> Non
     # Real UTF-8 beside one stray Latin-1 byte stays UTF-8.
     mixed = ("Zoë’s " * 40).encode("utf-8") + "café".encode("cp1252")
     assert decode_bytes(mixed, "page.html").startswith("Zoë’s Zoë’s")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_not_taken_for_binary(tmp_path: Path, encoding: str) -> None:
+    text = "The minister said on Monday that talks with the union would resume next week, officials said."
+    assert decode_bytes(text.encode(encoding), "x.txt") == text
+    records = [json.dumps({"id": f"u{n}", "text": f"{text} Item {n}."}) for n in range(2)]
+    (tmp_path / "lines.jsonl").write_bytes(("\n".join(records) + "\n").encode(encoding))
+    assert [a.id for a in read_inputs([str(tmp_path / "lines.jsonl")]).articles] == ["u0", "u1"]

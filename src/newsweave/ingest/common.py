@@ -107,6 +107,10 @@ def decode_bytes(data: bytes, name: str) -> str:
             check_text_like(text.lstrip("\ufeff"), name)
             return text.lstrip("\ufeff")
     if b"\x00" in data[:65536]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            check_text_like(utf16, name)
+            return utf16
         raise InputError(f"{name}: looks like binary data (NUL bytes), not text", name)
     try:
         text = data.decode("utf-8")
@@ -123,6 +127,24 @@ def decode_bytes(data: bytes, name: str) -> str:
                 raise InputError(f"{name}: neither UTF-8 nor Windows-1252 text", name) from exc
     check_text_like(text, name)
     return text
+
+
+def looks_utf16(head: bytes) -> bool:
+    """Whether bytes are UTF-16 without a byte-order mark (as far as their first 4 kB tell)."""
+    return b"\x00" in head and _utf16_without_bom(head[:4096]) is not None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text, when the bytes are UTF-16 without a byte-order mark (Latin-script text: every other byte NUL)."""
+    head = data[:4096]
+    even, odd = head[0::2], head[1::2]
+    for encoding, zeros, letters in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros and zeros.count(0) >= 0.4 * len(zeros) and letters.count(0) <= 0.05 * len(letters):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def check_text_like(text: str, name: str) -> None:

@@ -113,7 +113,7 @@ def json_lines_of_file(path: Path) -> Iterator[Unit]:
         return
     with stream:
         head = stream.read(_SNIFF_BYTES)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or common.looks_utf16(head):
             yield FileUnit(str(path))  # UTF-16 does not split at newline bytes: read whole (within the size limit)
             return
         # Empty, or binary junk: the whole file is refused once. NUL bytes in a
