@@ -17,9 +17,9 @@ from newsweave.brief import (
     read_batch,
 )
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
-from newsweave.errors import ConfigError, NewsweaveError
+from newsweave.errors import ConfigError, InputError, NewsweaveError
 from newsweave.ingest import Rejected, read_inputs
-from newsweave.ingest.common import input_name
+from newsweave.ingest.common import decode_bytes, input_name
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # messages quote user input
 FORMATS = ("markdown", "json", "html", "jsonl")
@@ -109,10 +109,14 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
     if not path.is_file():
         _usage(f"{input_name(path)}: not a file (--batch reads one JSON Lines file)")
     try:
+        with path.open("rb") as raw:
+            decode_bytes(raw.read(65536), input_name(path))  # empty or binary: one message, not one a line
         with path.open(encoding="utf-8", errors="replace") as handle:
             total = sum(1 for line in handle if line.strip())
     except OSError as exc:
         _usage(f"{input_name(path)}: cannot read: {exc.strerror or exc}")
+    except InputError as exc:
+        _usage(str(exc))
     lines: list[str] = []
     skipped = briefed = 0
     progress = Progress(

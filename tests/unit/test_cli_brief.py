@@ -165,3 +165,10 @@ def test_messages_quoting_user_input_are_not_read_as_markup(tmp_path: Path) -> N
     assert result.exit_code == 2 and "[/x]" in result.stderr
     result = runner.invoke(app, ["brief", str(tmp_path / "[/b]missing.txt"), str(EXAMPLE)])
     assert "[/b]missing.txt" in result.stderr
+
+
+def test_a_binary_batch_file_is_refused_once(tmp_path: Path) -> None:
+    batch = tmp_path / "junk.jsonl"
+    batch.write_bytes(b"\x00\x01junk\x02\n" * 200)
+    result = runner.invoke(app, ["brief", "--batch", str(batch), "--format", "jsonl"])
+    assert result.exit_code == 2 and result.stderr.count("junk.jsonl") == 1

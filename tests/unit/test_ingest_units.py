@@ -342,3 +342,21 @@ def test_other_latin_script_languages_are_named_not_taken_for_english(language: 
 
 def test_text_without_function_words_is_no_language() -> None:
     assert common.guess_language("Politics Sport Business Opinion Weather Newsletters Podcasts Puzzles Video") is None
+
+
+@pytest.mark.parametrize("data, reason", [(b"", "empty input"), (b"\x00\x01junk\x02" * 4000, "binary")])
+def test_stdin_that_is_empty_or_binary_is_refused_once_by_name(data: bytes, reason: str) -> None:
+    # Binary stdin used to give one "not valid JSON" message per line, and empty stdin no name at all.
+    [unit] = list(iter_units(["-"], stdin=io.BytesIO(data)))
+    assert isinstance(unit, Rejected) and unit.input == "-" and reason in unit.reason
+    result = read_inputs(["-"], stdin=io.StringIO(data.decode("utf-8", "replace")))
+    assert result.articles == [] and [r.input for r in result.rejected] == ["-"]
+
+
+def test_stdin_lines_longer_than_the_sniffed_head_are_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.ingest import units
+
+    monkeypatch.setattr(units, "_SNIFF_BYTES", 50)  # the head ends inside the first line
+    stdin = io.BytesIO((_record(1) + "\n" + _record(2) + "\n").encode())
+    articles, rejected = _read_all(list(iter_units(["-"], stdin=stdin)))
+    assert [a.id for a in articles] == ["r1", "r2"] and rejected == []  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
 from newsweave.errors import InputError
-from newsweave.ingest.common import IngestResult, Rejected, input_name
+from newsweave.ingest.common import IngestResult, Rejected, check_text_like, input_name
 from newsweave.ingest.html import read_html_file
 from newsweave.ingest.records import read_json_file, read_jsonl_file, read_jsonl_lines
 from newsweave.ingest.text import read_text_file
@@ -91,7 +91,13 @@ def read_inputs(inputs: Iterable[str], *, recursive: bool = False, stdin: TextIO
         if item == "-":
             # Bytes that are not UTF-8 become U+FFFD instead of surrogates that break later stages.
             stream = stdin if stdin is not None else io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-            result.extend(read_jsonl_lines(stream, "-"))
+            text = stream.read()  # the few articles of one story: small
+            try:
+                check_text_like(text[:65536], "-")  # empty or binary: refused once, not line by line
+            except InputError as exc:
+                result.rejected.append(Rejected("-", exc.reason))
+                continue
+            result.extend(read_jsonl_lines(text.split("\n"), "-"))
             continue
         path = Path(item)
         if path.is_dir():

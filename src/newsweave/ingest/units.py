@@ -13,6 +13,7 @@ Inputs that cannot be read at all come out as :class:`Rejected` in place.
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 
 from newsweave.errors import InputError
 from newsweave.ingest import common
-from newsweave.ingest.common import IngestResult, Rejected, decode_bytes, input_name
+from newsweave.ingest.common import IngestResult, Rejected, check_text_like, decode_bytes, input_name
 from newsweave.ingest.dispatch import article_files, read_path, reader_for
 from newsweave.ingest.records import article_from_record, parse_json
 from newsweave.ingest.warc import WarcPage, page_article, warc_pages
@@ -53,7 +54,7 @@ def iter_units(inputs: Iterable[str], *, recursive: bool = False, stdin: BinaryI
     """The units of every input in order: directories (their article files), files, ``-`` for stdin."""
     for item in inputs:
         if item == "-":
-            yield from _json_lines(stdin if stdin is not None else sys.stdin.buffer, "-")
+            yield from _json_lines_of_stream(stdin if stdin is not None else sys.stdin.buffer, "-")
             continue
         path = Path(item)
         if path.is_dir():
@@ -130,7 +131,39 @@ def json_lines_of_file(path: Path) -> Iterator[Unit]:
         yield from _json_lines(stream, name)
 
 
-def _json_lines(stream: BinaryIO, name: str) -> Iterator[JsonLine]:
+def _json_lines_of_stream(stream: BinaryIO, name: str) -> Iterator[Unit]:
+    """A stream's JSON lines, judged first on its head as a file is: empty or binary junk is refused once."""
+    head = stream.read(_SNIFF_BYTES)
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    if not lines:
+        yield Rejected(name, "empty input")
+        return
+    if sum(b"\x00" in line for line in lines) * 2 >= len(lines):
+        yield Rejected(name, "looks like binary data (NUL bytes), not text")
+        return
+    try:
+        check_text_like(head.decode("utf-8", "replace")[: common.MAX_INPUT_BYTES], name)
+    except InputError as exc:
+        yield Rejected(name, exc.reason)
+        return
+    yield from _json_lines(_Prepended(head, stream), name)
+
+
+class _Prepended:
+    """A byte stream whose first bytes were already read (``head``): ``readline`` as if they were not."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = io.BytesIO(head)
+        self._rest = rest
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self._head.readline(limit)
+        if not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
+            line += self._rest.readline(-1 if limit < 0 else limit - len(line))
+        return line
+
+
+def _json_lines(stream: "BinaryIO | _Prepended", name: str) -> Iterator[JsonLine]:
     """The non-blank lines of a byte stream; a line over the size limit is skipped, not held."""
     limit = common.MAX_INPUT_BYTES
     number = 0
