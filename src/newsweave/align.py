@@ -176,6 +176,9 @@ def sentence_anchors(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> l
     return anchors
 
 
+_DETAIL_MIN_SHARED = 3  # terms a sentence sharing only a rare word must share with the item, that word included
+
+
 def _detail_score(index: SentenceIndex, anchors: list[set[str]], key: str, a: int, b: int, config: AlignConfig) -> float | None:
     """How strongly sentence ``b`` states the fact of sentence ``a`` that anchor
     ``key`` marks, or None when it does not.
@@ -186,7 +189,12 @@ def _detail_score(index: SentenceIndex, anchors: list[set[str]], key: str, a: in
     score = index.similarity(a, b) + 0.05 * len(anchors[a] & anchors[b])
     if score < config.detail_threshold:
         return None
-    if key.startswith("~") and float(index.covered[a, b]) < config.detail_min_covered:
+    if key.startswith("~") and (
+        float(index.covered[a, b]) < config.detail_min_covered
+        # A short line ("Markets Rally On China Thaw Hopes") covers a fifth of itself with
+        # the rare word and one story-wide name: "I hope ... China-US relations" is no support.
+        or len(index.terms[a] & index.terms[b]) < _DETAIL_MIN_SHARED
+    ):
         return None
     return score
 

@@ -75,3 +75,17 @@ def test_an_empty_story_indexes_and_aligns_to_nothing() -> None:
     index = build_index([])
     assert index.blended.shape == (0, 0)
     assert find_consensus([], index) == () and find_exclusive([], index) == ()
+
+
+def test_a_short_line_sharing_one_rare_word_and_a_common_name_is_not_agreement() -> None:
+    # Found by feeding a list of headlines beside a report: "Markets Rally On China
+    # Thaw Hopes" was "also carried by" a quote that says "I hope ... China-US relations".
+    headlines = "Markets Rally On China Thaw Hopes\nMilitary Channels Remain Closed, Officials Say\nBlinken Meets Xi In Beijing"
+    report = (
+        "Secretary of State Antony Blinken met President Xi Jinping in Beijing on Monday. "
+        "\u201cI hope that through this visit you will make more positive contributions to stabilising China-US relations,\u201d "
+        "Mr Xi told Mr Blinken. The two sides agreed to keep talking, but China declined to restore military channels."
+    )
+    parsed = parse_articles([Article(id="h", text=headlines), Article(id="r", text=report)])
+    texts = [item.text for item in find_consensus(parsed, build_index(parsed))]
+    assert not any("Thaw Hopes" in text for text in texts)
