@@ -8,7 +8,6 @@ by line (a line is a paragraph) and, inside a line, on glued trailing pieces:
 - photo captions and credits ("(Pool via AP)", "Leah Millis / AFP – Getty
   Images"), also when glued to the end of a paragraph;
 - contributor lines ("... contributed.", "Reporting by ...");
-- a paragraph of eight words or more printed again word for word;
 - metadata printed in the text: a leading ``date 2023-06-19`` field and a
   dateline ``June 19 (UPI) --`` become metadata, not body text.
 
@@ -255,9 +254,6 @@ def _month_number(name: str) -> int:
     return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(key) + 1
 
 
-_MIN_REPEAT_WORDS = 8  # shorter lines ("Read more", a byline) may repeat by design; they have rules of their own
-
-
 def clean_text(raw: str) -> CleanText:
     """Clean a raw article text; see the module docstring for what goes."""
     removed: list[str] = []
@@ -267,7 +263,6 @@ def clean_text(raw: str) -> CleanText:
     place: str | None = None
     agency: str | None = None
     first_content = True
-    seen_paragraphs: set[str] = set()
     # Checks made once for the whole text (speed only): a text without
     # characters to normalise is its own normalised form, line by line, and
     # its lines can hold only the keys the whole text holds.
@@ -372,13 +367,6 @@ def clean_text(raw: str) -> CleanText:
         if _PROMPT_LINE.match(stripped) and _words(stripped) <= 15 and not re.search(r"[.!?][\"”]?$", stripped):
             cut(lo, hi)
             continue
-        # A paragraph printed again word for word (a pull quote, a page's
-        # block repeated by its template) is said once: the brief would list it twice.
-        if _words(stripped) >= _MIN_REPEAT_WORDS:
-            if stripped in seen_paragraphs:
-                cut(lo, hi)
-                continue
-            seen_paragraphs.add(stripped)
         if first_content and not dateline:
             match = PLACE_DATELINE.match(body)
             if match and len(match.group("place")) <= 40:

@@ -186,11 +186,3 @@ def test_half_a_surrogate_pair_becomes_a_replacement_character_one_for_one() -> 
     assert cleaned.text == "A storm \ufffd hit Tarnova on Monday and closed the roads."
     assert cleaned.title == "Storm \ufffd warning"
     assert content_hash(cleaned)
-
-
-def test_a_paragraph_printed_again_is_kept_once_and_the_repeat_recorded() -> None:
-    quote = "“We’re not looking for a new Cold War,” Blinken said after the talks in Beijing."
-    raw = f"{quote}\n\nThe meeting lasted 35 minutes.\n\n{quote}\n\nRead more\n\nRead more"
-    result = clean_text(raw)
-    assert result.text.count(quote) == 1 and quote in result.removed
-    assert result.text.count("Read more") <= 2  # short lines are left to their own rules
