@@ -324,6 +324,12 @@ def find_exclusive(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         if sentence.text.endswith("?") or len(sentence.text.split()) > 80:
             continue
         by_source.setdefault(sentence.source, []).append((score, i))
+    # A paragraph a page prints twice (a pull quote, a repeated block) is one detail: its first copy.
+    for source, ranked in by_source.items():
+        first: dict[str, int] = {}
+        for _, i in sorted(ranked, key=lambda t: t[1]):
+            first.setdefault(" ".join(index.sentences[i].text.split()), i)
+        by_source[source] = [(score, i) for score, i in ranked if first[" ".join(index.sentences[i].text.split())] == i]
     items: list[BriefItem] = []
     for p in parsed:
         limit = min(config.max_exclusive_per_source, max(3, math.ceil(config.exclusive_share * len(p.sentences))))

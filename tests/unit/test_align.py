@@ -89,3 +89,11 @@ def test_a_short_line_sharing_one_rare_word_and_a_common_name_is_not_agreement()
     parsed = parse_articles([Article(id="h", text=headlines), Article(id="r", text=report)])
     texts = [item.text for item in find_consensus(parsed, build_index(parsed))]
     assert not any("Thaw Hopes" in text for text in texts)
+
+
+def test_a_detail_a_page_prints_twice_is_listed_once() -> None:
+    repeated = "Codelco said its copper mines near the port of Antofagasta were undamaged and kept working."
+    other = B.replace("Mining company Codelco said its copper mines were undamaged.", f"{repeated} Rescuers worked all night. {repeated}")
+    parsed = parse_articles([Article(id="a", text=A), Article(id="b", text=other)])
+    texts = [item.text for item in find_exclusive(parsed, build_index(parsed))]
+    assert texts.count(repeated) == 1
