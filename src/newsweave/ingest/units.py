@@ -21,7 +21,7 @@ from typing import BinaryIO, Iterable, Iterator, Union
 
 from newsweave.errors import InputError
 from newsweave.ingest import common
-from newsweave.ingest.common import IngestResult, Rejected, check_text_like, decode_bytes, input_name
+from newsweave.ingest.common import IngestResult, Rejected, decode_bytes, input_name
 from newsweave.ingest.dispatch import article_files, read_path, reader_for
 from newsweave.ingest.records import article_from_record, parse_json
 from newsweave.ingest.warc import WarcPage, page_article, warc_pages
@@ -117,15 +117,9 @@ def json_lines_of_file(path: Path) -> Iterator[Unit]:
         if head.startswith((b"\xff\xfe", b"\xfe\xff")) or common.looks_utf16(head):
             yield FileUnit(str(path))  # UTF-16 does not split at newline bytes: read whole (within the size limit)
             return
-        # Empty, or binary junk: the whole file is refused once. NUL bytes in a
-        # minority of lines are not junk: those lines are refused one by one.
-        lines = [line for line in head.split(b"\n") if line.strip()]
-        sparse_nuls = sum(b"\x00" in line for line in lines) * 2 < len(lines)
-        try:
-            sample = head[: common.MAX_INPUT_BYTES]
-            decode_bytes(sample.replace(b"\x00", b" ") if sparse_nuls else sample, name)
-        except InputError as exc:
-            yield Rejected(name, exc.reason)
+        refusal = _head_refusal(head, name)
+        if refusal is not None:
+            yield Rejected(name, refusal)
             return
         stream.seek(len(_UTF8_BOM) if head.startswith(_UTF8_BOM) else 0)
         yield from _json_lines(stream, name)
@@ -134,19 +128,27 @@ def json_lines_of_file(path: Path) -> Iterator[Unit]:
 def _json_lines_of_stream(stream: BinaryIO, name: str) -> Iterator[Unit]:
     """A stream's JSON lines, judged first on its head as a file is: empty or binary junk is refused once."""
     head = stream.read(_SNIFF_BYTES)
-    lines = [line for line in head.split(b"\n") if line.strip()]
-    if not lines:
-        yield Rejected(name, "empty input")
-        return
-    if sum(b"\x00" in line for line in lines) * 2 >= len(lines):
-        yield Rejected(name, "looks like binary data (NUL bytes), not text")
-        return
-    try:
-        check_text_like(head.decode("utf-8", "replace")[: common.MAX_INPUT_BYTES], name)
-    except InputError as exc:
-        yield Rejected(name, exc.reason)
+    refusal = _head_refusal(head, name)
+    if refusal is not None:
+        yield Rejected(name, refusal)
         return
     yield from _json_lines(_Prepended(head, stream), name)
+
+
+def _head_refusal(head: bytes, name: str) -> str | None:
+    """Why a JSON-lines input is refused whole, judged on its first bytes (empty, binary junk), or None.
+
+    NUL bytes in a minority of its lines are not junk: those lines are
+    refused one by one, the rest read.
+    """
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    sparse_nuls = sum(b"\x00" in line for line in lines) * 2 < len(lines)
+    sample = head[: common.MAX_INPUT_BYTES]
+    try:
+        decode_bytes(sample.replace(b"\x00", b" ") if sparse_nuls else sample, name)
+    except InputError as exc:
+        return exc.reason
+    return None
 
 
 class _Prepended:
