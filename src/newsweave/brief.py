@@ -165,13 +165,21 @@ def read_batch(path: Path) -> Iterator[Cluster]:
                 yield (None, [], [Rejected(where, "expected an object with a 'documents' list")])
                 continue
             cluster_id = str(record.get("id", where))
-            result = IngestResult()
-            for k, document in enumerate(record["documents"]):
-                item = f"{where}#d{k}"
-                try:
-                    default_id = f"d{k}" if isinstance(document, str) else None
-                    result.articles.append(article_from_record(document, item, default_id=default_id))
-                except InputError as exc:
-                    result.rejected.append(Rejected(item, exc.reason))
-            result = drop_duplicates(result)
+            result = articles_from_documents(record["documents"], where)
             yield (cluster_id, result.articles, result.rejected)
+
+
+def articles_from_documents(documents: Sequence[object], where: str) -> IngestResult:
+    """A cluster's raw articles from its documents (texts or article objects), named ``where#d0``, ``where#d1``...
+
+    A document that is no article is rejected by name; exact repeats are dropped.
+    """
+    result = IngestResult()
+    for k, document in enumerate(documents):
+        item = f"{where}#d{k}"
+        try:
+            default_id = f"d{k}" if isinstance(document, str) else None
+            result.articles.append(article_from_record(document, item, default_id=default_id))
+        except InputError as exc:
+            result.rejected.append(Rejected(item, exc.reason))
+    return drop_duplicates(result)

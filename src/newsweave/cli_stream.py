@@ -29,7 +29,7 @@ from rich.progress import (
 
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app
 from newsweave.errors import StoreError
-from newsweave.store import MEMORY_ARTICLES
+from newsweave.store import MEMORY_ARTICLES, story_json
 from newsweave.model import Article
 
 _err = Console(stderr=True, markup=False)  # messages quote user input: "[x]" is text, not a style
@@ -159,17 +159,6 @@ def stories(
         for item in payload:  # type: ignore[union-attr]
             dates = f"{item['first'] or '?'}..{item['last'] or '?'}"
             print(f"{item['id']:>6}  {len(item['articles']):>4} articles  {item['sources']:>4} origins  {dates}  {item['title']}")
-
-
-def story_json(story: Any) -> dict[str, object]:
-    return {
-        "id": story.id,
-        "title": story.title,
-        "articles": list(story.article_ids),
-        "sources": story.sources,
-        "first": story.first_seen.isoformat() if story.first_seen else None,
-        "last": story.last_seen.isoformat() if story.last_seen else None,
-    }
 
 
 def explain_story(store: Any, story_id: int) -> dict[str, object]:

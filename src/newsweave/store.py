@@ -630,6 +630,18 @@ def _article_from_row(row: Sequence[object]) -> Article:
     )
 
 
+def story_json(story: Story) -> dict[str, object]:
+    """A story as ``newsweave stories --format json`` and the server's ``/api/stories`` list it."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "articles": list(story.article_ids),
+        "sources": story.sources,
+        "first": story.first_seen.isoformat() if story.first_seen else None,
+        "last": story.last_seen.isoformat() if story.last_seen else None,
+    }
+
+
 def story_articles(db_path: str | Path, story_id: int | str) -> list[Article]:
     """The articles of story ``story_id`` in the database at ``db_path`` (for ``brief --story``).
 
