@@ -22,6 +22,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_brief.py
 	$(BIN)/python benchmarks/bench_gold.py
 	$(BIN)/python benchmarks/bench_summary.py
+	$(BIN)/python benchmarks/bench_server.py
 	$(BIN)/newsweave bench cluster
 
 clean:
