@@ -16,8 +16,10 @@ Routes:
   a store's stories, as JSON or as a brief (needs ``--db``);
 - ``GET /healthz``.
 
-Briefs are computed in the request's worker thread (FastAPI runs plain
-``def`` routes in a thread pool); spaCy is loaded once per process.
+Briefs are computed in worker threads (FastAPI runs plain ``def`` routes
+in a thread pool; the POST routes hand theirs to it), so the server answers
+other requests meanwhile; spaCy is loaded once per process. A request body
+is read no further than :data:`MAX_REQUEST_BYTES`.
 """
 
 from __future__ import annotations
@@ -30,12 +32,15 @@ from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request  # at module level: FastAPI reads the routes' annotations by name
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from newsweave.brief import BriefConfig, BriefOutcome, articles_from_documents, brief_articles
 from newsweave.errors import ConfigError, NewsweaveError
-from newsweave.ingest.common import MAX_INPUT_BYTES, Rejected
+from newsweave.ingest.common import Rejected
 
 MAX_DOCUMENTS = 100  # one story's reports; a crawl goes through `newsweave ingest`
+# A request's body: a hundred long reports fit; more is read no further than this.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
 
 
 class _BadRequest(Exception):
@@ -72,22 +77,23 @@ def create_app(db: Path | None = None, words: int = 120) -> FastAPI:
 
     @app.post("/brief", response_class=HTMLResponse)
     async def brief_form(request: Request) -> HTMLResponse:
-        body = await request.body()
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=False)
-        documents = [text for text in fields.get("document", []) if text.strip()]
+        documents: list[str] = []
         try:
+            fields = parse_qs((await _body(request)).decode("utf-8", "replace"), keep_blank_values=False)
+            documents = [text for text in fields.get("document", []) if text.strip()]
             config = _config(fields.get("words", [None])[0], default)
-            outcome = _brief(documents, config, "form")
+            # The brief is CPU work: in a worker thread, so the server keeps answering meanwhile.
+            outcome = await run_in_threadpool(_brief, documents, config, "form")
         except _BadRequest as exc:
-            return HTMLResponse(_form_page(None, exc, documents), status_code=exc.status)
+            return HTMLResponse(_form_page(None, exc, documents if exc.status != 413 else []), status_code=exc.status)
         return HTMLResponse(render(outcome.brief, "html"))  # type: ignore[arg-type]
 
     @app.post("/api/brief")
     async def brief_api(request: Request) -> Response:
         try:
-            record = _json_body(await request.body())
+            record = _json_body(await _body(request))
             config = _config(record.get("words"), default)
-            outcome = _brief(record.get("documents"), config, str(record.get("id") or "request"))
+            outcome = await run_in_threadpool(_brief, record.get("documents"), config, str(record.get("id") or "request"))
         except _BadRequest as exc:
             return error(exc)
         return Response(render(outcome.brief, "json"), media_type="application/json")  # type: ignore[arg-type]
@@ -128,9 +134,23 @@ def serve(db: Path | None = None, words: int = 120, host: str = "127.0.0.1", por
     uvicorn.run(create_app(db, words), host=host, port=port, log_level="warning")
 
 
+async def _body(request: Request) -> bytes:
+    """The request's body, read no further than MAX_REQUEST_BYTES (413 beyond)."""
+    too_big = _BadRequest(413, f"the request is more than the {MAX_REQUEST_BYTES:,}-byte limit")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _json_body(body: bytes) -> dict[str, Any]:
-    if len(body) > MAX_INPUT_BYTES:
-        raise _BadRequest(413, f"the request is {len(body):,} bytes, more than the {MAX_INPUT_BYTES:,}-byte limit")
     try:
         record = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -145,7 +165,7 @@ def _config(words: object, default: BriefConfig) -> BriefConfig:
         return default
     try:
         return BriefConfig(words=int(words))  # type: ignore[call-overload]
-    except (TypeError, ValueError, ConfigError) as exc:
+    except (TypeError, ValueError, OverflowError, ConfigError) as exc:
         raise _BadRequest(400, f"words must be a whole number of at least 1, got {words!r}") from exc
 
 
@@ -181,6 +201,8 @@ def _stored_brief(db: Path | None, story_id: str, config: BriefConfig) -> BriefO
 
     if db is None:
         raise _BadRequest(404, "no store: start the server with --db PATH")
+    if not db.exists():  # opening would create an empty one
+        raise _BadRequest(404, f"{db}: no such database")
     try:
         articles = story_articles(db, story_id)
     except NewsweaveError as exc:

@@ -651,6 +651,8 @@ def story_articles(db_path: str | Path, story_id: int | str) -> list[Article]:
         number = int(story_id)
     except ValueError as exc:
         raise StoreError(f"story id must be a number, got {story_id!r}", story_id) from exc
+    if not 0 <= number < 2**63:  # SQLite's integers; a longer id would overflow the query
+        raise StoreError(f"{db_path}: no story with id {story_id}", story_id)
     with Store.open(db_path) as store:
         articles = store.story_articles(number)
         if not articles:

@@ -172,3 +172,10 @@ def test_a_binary_batch_file_is_refused_once(tmp_path: Path) -> None:
     batch.write_bytes(b"\x00\x01junk\x02\n" * 200)
     result = runner.invoke(app, ["brief", "--batch", str(batch), "--format", "jsonl"])
     assert result.exit_code == 2 and result.stderr.count("junk.jsonl") == 1
+
+
+def test_a_text_longer_than_a_report_is_refused_by_name(tmp_path: Path) -> None:
+    paragraph = "The council met on Monday and voted to close the old bridge for repairs, officials said. "
+    (tmp_path / "book.txt").write_text(paragraph * 1400, encoding="utf-8")  # about 22,000 words
+    result = runner.invoke(app, ["brief", str(tmp_path / "book.txt"), str(EXAMPLE)])
+    assert result.exit_code == 1 and "book.txt" in result.stderr and "longer than a news report" in result.stderr

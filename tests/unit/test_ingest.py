@@ -164,3 +164,22 @@ def test_utf16_without_a_byte_order_mark_is_read_not_taken_for_binary(tmp_path: 
     records = [json.dumps({"id": f"u{n}", "text": f"{text} Item {n}."}) for n in range(2)]
     (tmp_path / "lines.jsonl").write_bytes(("\n".join(records) + "\n").encode(encoding))
     assert [a.id for a in read_inputs([str(tmp_path / "lines.jsonl")]).articles] == ["u0", "u1"]
+
+
+def test_review_cases_of_the_readers(tmp_path: Path) -> None:
+    # JSON nested deep enough to decode but not to walk: named, not an internal error.
+    nested = '{"a": ' * 900 + "1" + "}" * 900
+    (tmp_path / "deep.jsonl").write_text('{"text": "A storm hit the coast.", "x": ' + nested + "}\n", encoding="utf-8")
+    [rejected] = read_inputs([str(tmp_path / "deep.jsonl")]).rejected
+    assert "nested too deeply" in rejected.reason
+    # A byte Windows-1252 leaves undefined, in ASCII text: kept as U+FFFD, as before.
+    text = b"The council met on Monday and voted to close the old bridge for repairs \x81 over the winter, officials said."
+    assert decode_bytes(text, "x.txt") == text.decode("utf-8", "replace")
+    # Line separators in a file name are escaped like newlines.
+    assert common.input_name("a\u2028b\x85.txt") == "a\\u2028b\\x85.txt"
+
+
+def test_an_opening_that_is_not_prose_does_not_make_an_english_article_foreign() -> None:
+    ticker = "AAPL 190.2 +1.2 MSFT 410.1 -0.3 GOOG 140.5 +0.8 " * 60
+    prose = "The minister said on Monday that the talks with the union would resume next week in the capital. " * 30
+    assert len(ticker) > 2000 and common.guess_language(ticker + prose) == "en"

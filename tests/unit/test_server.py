@@ -126,3 +126,15 @@ def test_newsweave_serve_answers_on_the_loopback_address() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_numbers_and_sizes_beyond_range_are_refused_not_crashed(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave import server
+
+    body = '{"documents": ["x"], "words": Infinity}'  # Python's JSON reads Infinity; int() cannot
+    response = client.post("/api/brief", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "words" in response.json()["error"]
+    assert client.get("/api/stories/99999999999999999999/brief").status_code == 404  # no store: still no crash
+    monkeypatch.setattr(server, "MAX_REQUEST_BYTES", 1000)
+    response = client.post("/api/brief", json={"documents": REPORTS[:2]})
+    assert response.status_code == 413 and "limit" in response.json()["error"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import sys
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -89,9 +87,14 @@ def read_inputs(inputs: Iterable[str], *, recursive: bool = False, stdin: TextIO
     result = IngestResult()
     for item in inputs:
         if item == "-":
-            # Bytes that are not UTF-8 become U+FFFD instead of surrogates that break later stages.
-            stream = stdin if stdin is not None else io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
-            text = stream.read()  # the few articles of one story: small
+            if stdin is None:
+                # The process's stdin as bytes, line by line, exactly as `newsweave ingest -` reads it.
+                from newsweave.ingest.units import iter_units, read_unit  # units builds on this module
+
+                for unit in iter_units(["-"]):
+                    result.extend(read_unit(unit))
+                continue
+            text = stdin.read()  # text the caller has decoded: the few articles of one story
             try:
                 check_text_like(text[:65536], "-")  # empty or binary: refused once, not line by line
             except InputError as exc:

@@ -63,7 +63,10 @@ def _record_without_lone_surrogates(value: object) -> object:
 
 def article_from_record(record: object, name: str, default_id: str | None = None) -> Article:
     """Build an article from a decoded JSON object (or a bare string document)."""
-    record = _record_without_lone_surrogates(record)
+    try:
+        record = _record_without_lone_surrogates(record)
+    except RecursionError as exc:  # nested just within what the decoder takes
+        raise InputError(f"{name}: not an article: JSON nested too deeply to read", name) from exc
     if isinstance(record, str):
         check_text_like(record, name)
         return Article(id=default_id or article_id(text=record), text=record, origin=name)

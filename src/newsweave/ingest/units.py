@@ -128,6 +128,16 @@ def json_lines_of_file(path: Path) -> Iterator[Unit]:
 def _json_lines_of_stream(stream: BinaryIO, name: str) -> Iterator[Unit]:
     """A stream's JSON lines, judged first on its head as a file is: empty or binary junk is refused once."""
     head = stream.read(_SNIFF_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or common.looks_utf16(head):
+        # UTF-16 does not split at newline bytes: decode it whole (within the size limit), then read its lines.
+        data = head + stream.read(common.MAX_INPUT_BYTES + 1 - len(head))
+        try:
+            text = decode_bytes(data, name)
+        except InputError as exc:
+            yield Rejected(name, exc.reason)
+            return
+        yield from _json_lines(io.BytesIO(text.encode("utf-8", "surrogatepass")), name)
+        return
     refusal = _head_refusal(head, name)
     if refusal is not None:
         yield Rejected(name, refusal)
