@@ -12,8 +12,9 @@ Routes:
 - ``POST /api/brief``: ``{"documents": [text | article object], "words": N}`` to
   the brief's JSON (``../shared/docs/brief-json.md``); 422 with the reasons
   when nothing is usable, 400 for a body that is not such an object;
-- ``GET /api/stories``, ``GET /api/stories/{id}/brief``, ``GET /stories/{id}``:
-  a store's stories, as JSON or as a brief (needs ``--db``);
+- ``GET /api/stories?limit=100&offset=0``, ``GET /api/stories/{id}/brief``,
+  ``GET /stories/{id}``: a store's stories a page at a time, as JSON or as a
+  brief (needs ``--db``);
 - ``GET /healthz``.
 
 Briefs are computed in worker threads (FastAPI runs plain ``def`` routes
@@ -41,6 +42,7 @@ from newsweave.ingest.common import Rejected
 MAX_DOCUMENTS = 100  # one story's reports; a crawl goes through `newsweave ingest`
 # A request's body: a hundred long reports fit; more is read no further than this.
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
+PAGE_STORIES, MAX_PAGE_STORIES = 100, 1000  # stories a page lists (a store may hold a million articles)
 
 
 class _BadRequest(Exception):
@@ -99,9 +101,9 @@ def create_app(db: Path | None = None, words: int = 120) -> FastAPI:
         return Response(render(outcome.brief, "json"), media_type="application/json")  # type: ignore[arg-type]
 
     @app.get("/api/stories")
-    def stories_api() -> Response:
+    def stories_api(limit: int = 100, offset: int = 0) -> Response:
         try:
-            return JSONResponse(_stories(db))
+            return JSONResponse(_stories(db, limit, offset))
         except _BadRequest as exc:
             return error(exc)
 
@@ -182,16 +184,18 @@ def _brief(documents: object, config: BriefConfig, where: str) -> BriefOutcome:
     return outcome
 
 
-def _stories(db: Path | None) -> list[dict[str, object]]:
+def _stories(db: Path | None, limit: int = PAGE_STORIES, offset: int = 0) -> list[dict[str, object]]:
     from newsweave.store import Store, story_json
 
+    if not (0 < limit <= MAX_PAGE_STORIES and offset >= 0):
+        raise _BadRequest(400, f"limit must be 1 to {MAX_PAGE_STORIES} and offset at least 0")
     if db is None:
         raise _BadRequest(404, "no store: start the server with --db PATH")
     if not db.exists():
         raise _BadRequest(404, f"{db}: no such database")
     try:
         with Store.open(db) as store:
-            return [story_json(story) for story in store.stories()]
+            return [story_json(story) for story in store.stories(limit, offset)]
     except NewsweaveError as exc:
         raise _BadRequest(500, str(exc)) from exc
 
@@ -234,8 +238,9 @@ def _form_page(stories: list[dict[str, object]] | None, problem: _BadRequest | N
         parts.append(f"<label for=d{k}>Report {k + 1}</label><textarea id=d{k} name=document>{html.escape(text)}</textarea>")
     parts.append("<p><label>Summary words <input name=words type=number min=1 value=120></label> <button>Brief</button></p></form>")
     if stories is not None:
-        parts.append(f"<h2>Stored stories ({len(stories)})</h2><ul>")
-        for story in stories[:500]:
+        more = " (the first; /api/stories?offset=N pages on)" if len(stories) == PAGE_STORIES else ""
+        parts.append(f"<h2>Stored stories: {len(stories)}{more}</h2><ul>")
+        for story in stories:
             parts.append(
                 f"<li><a href=/stories/{html.escape(str(story['id']))}>{html.escape(str(story['title']) or '(untitled)')}</a>"
                 f" — {len(story['articles'])} articles, {story['sources']} origins</li>"  # type: ignore[arg-type]

@@ -566,13 +566,18 @@ class Store:
         row = self._db.execute("SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)).fetchone()
         return None if row is None else int(row[0])
 
-    def stories(self) -> list[Story]:
-        """Every non-empty story, oldest first, with dates and independent-origin counts."""
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Non-empty stories, oldest first, with dates and independent-origin counts.
+
+        ``limit`` and ``offset`` page through them (the groups are built in
+        story order, so a page costs its own stories, not the whole store's).
+        """
         rows = self._db.execute(
             "SELECT s.id, s.title, group_concat(m.article_id, char(31)), min(a.published), max(a.published), "
             "count(DISTINCT coalesce(d.group_id, m.article_id)) "
             "FROM stories s JOIN story_members m ON m.story_id = s.id JOIN articles a ON a.id = m.article_id "
-            "LEFT JOIN near_duplicates d ON d.article_id = m.article_id GROUP BY s.id ORDER BY s.id"
+            "LEFT JOIN near_duplicates d ON d.article_id = m.article_id GROUP BY s.id ORDER BY s.id LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
         ).fetchall()
         return [self._story_from_row(r) for r in rows]
 

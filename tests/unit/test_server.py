@@ -138,3 +138,21 @@ def test_numbers_and_sizes_beyond_range_are_refused_not_crashed(client: TestClie
     monkeypatch.setattr(server, "MAX_REQUEST_BYTES", 1000)
     response = client.post("/api/brief", json={"documents": REPORTS[:2]})
     assert response.status_code == 413 and "limit" in response.json()["error"]
+
+
+def test_stories_come_a_page_at_a_time(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    story = "\n\n".join(REPORTS[0].split("\n\n")[:4])
+    other = (
+        "A magnitude 6.1 earthquake struck the coast of northern Chile on Tuesday, killing at least 12 people in the "
+        "port city of Iquique, where buildings collapsed, officials said."
+    )
+    (tmp_path / "a.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(other, encoding="utf-8")
+    assert CliRunner().invoke(cli, ["ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", str(db), "--no-progress"]).exit_code == 0
+    client = TestClient(create_app(db))
+    everything = client.get("/api/stories").json()
+    assert len(everything) == 2
+    assert client.get("/api/stories?limit=1").json() == everything[:1]
+    assert client.get("/api/stories?limit=1&offset=1").json() == everything[1:]
+    assert client.get("/api/stories?limit=0").status_code == 400
