@@ -72,8 +72,6 @@ def brief(
     if story is not None or db is not None:
         if story is None or db is None:
             _usage("--story and --db go together")
-        if not db.exists():  # reading must not leave an empty database behind
-            _usage(f"{input_name(db)}: no such database (newsweave ingest creates one)")
         from newsweave.store import story_articles
 
         try:

@@ -142,11 +142,8 @@ def stories(
     if output_format not in ("text", "json"):
         _err.print(f"error: --format must be text or json, got {output_format!r}")
         raise typer.Exit(EXIT_UNUSABLE)
-    if not db.exists():
-        _err.print(f"error: {db}: no such database", markup=False)
-        raise typer.Exit(EXIT_UNUSABLE)
     try:
-        with Store.open(db) as store:
+        with Store.open(db, create=False) as store:
             payload = explain_story(store, explain) if explain is not None else [story_json(s) for s in store.stories()]
     except StoreError as exc:
         _err.print(f"error: {exc}", highlight=False, markup=False)

@@ -191,13 +191,11 @@ def _stories(db: Path | None, limit: int = PAGE_STORIES, offset: int = 0) -> lis
         raise _BadRequest(400, f"limit must be 1 to {MAX_PAGE_STORIES} and offset at least 0")
     if db is None:
         raise _BadRequest(404, "no store: start the server with --db PATH")
-    if not db.exists():
-        raise _BadRequest(404, f"{db}: no such database")
     try:
-        with Store.open(db) as store:
+        with Store.open(db, create=False) as store:
             return [story_json(story) for story in store.stories(limit, offset)]
     except NewsweaveError as exc:
-        raise _BadRequest(500, str(exc)) from exc
+        raise _BadRequest(404 if not db.exists() else 500, str(exc)) from exc
 
 
 def _stored_brief(db: Path | None, story_id: str, config: BriefConfig) -> BriefOutcome:
@@ -205,10 +203,8 @@ def _stored_brief(db: Path | None, story_id: str, config: BriefConfig) -> BriefO
 
     if db is None:
         raise _BadRequest(404, "no store: start the server with --db PATH")
-    if not db.exists():  # opening would create an empty one
-        raise _BadRequest(404, f"{db}: no such database")
     try:
-        articles = story_articles(db, story_id)
+        articles = story_articles(db, story_id)  # refuses a missing database rather than create one
     except NewsweaveError as exc:
         raise _BadRequest(404, str(exc)) from exc
     outcome = brief_articles(articles, config)

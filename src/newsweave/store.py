@@ -248,13 +248,17 @@ class Store:
 
     # -- opening -----------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path) -> "Store":
-        """Open (creating if needed) the database at ``path`` and migrate it.
+    def open(cls, path: str | Path, create: bool = True) -> "Store":
+        """Open the database at ``path`` (creating it if needed and ``create``) and migrate it.
 
         Raises StoreError naming the path when the file is not a newsweave
-        database, is from a newer newsweave, or cannot be opened.
+        database, is from a newer newsweave, or cannot be opened, and, with
+        ``create`` False, when there is none: a command that only reads must
+        not leave an empty database behind.
         """
         name = str(path)
+        if not create and not Path(path).exists():
+            raise StoreError(f"{name}: no such database (newsweave ingest creates one)", name)
         try:
             connection = sqlite3.connect(name, isolation_level=None, timeout=30.0)
         except sqlite3.Error as exc:
@@ -658,7 +662,7 @@ def story_articles(db_path: str | Path, story_id: int | str) -> list[Article]:
         raise StoreError(f"story id must be a number, got {story_id!r}", story_id) from exc
     if not 0 <= number < 2**63:  # SQLite's integers; a longer id would overflow the query
         raise StoreError(f"{db_path}: no story with id {story_id}", story_id)
-    with Store.open(db_path) as store:
+    with Store.open(db_path, create=False) as store:
         articles = store.story_articles(number)
         if not articles:
             raise StoreError(f"{db_path}: no story with id {number}", number)

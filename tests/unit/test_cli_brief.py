@@ -179,3 +179,9 @@ def test_a_text_longer_than_a_report_is_refused_by_name(tmp_path: Path) -> None:
     (tmp_path / "book.txt").write_text(paragraph * 1400, encoding="utf-8")  # about 22,000 words
     result = runner.invoke(app, ["brief", str(tmp_path / "book.txt"), str(EXAMPLE)])
     assert result.exit_code == 1 and "book.txt" in result.stderr and "longer than a news report" in result.stderr
+
+
+def test_stories_of_a_missing_store_is_a_usage_error_that_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    result = runner.invoke(app, ["stories", "--db", str(missing)])
+    assert result.exit_code == 2 and "no such database" in " ".join(result.stderr.split()) and not missing.exists()
