@@ -453,8 +453,7 @@ class StoryClusterer:
         if features.id in self._story_of:
             story_id = self._story_of[features.id]
             return Assignment(features.id, story_id, self._reasons[features.id])
-        self._learn_df(features)
-        vector, slots = self._vector(features)
+        vector, slots = self._vector(features, self._learn_df(features))
         best, reason = self._best_story(vector, features)
         if best is None:
             best = self._new_story()
@@ -469,12 +468,12 @@ class StoryClusterer:
         """Put an article into a known story without scoring (rebuilding state from a store)."""
         if features.id in self._story_of:
             return
-        self._learn_df(features)
+        term_slots = self._learn_df(features)
         story = self._stories.get(story_id)
         if story is None:
             story = self._stories[story_id] = _Story(story_id)
             self._next_id = max(self._next_id, story_id + 1)
-        vector, slots = self._vector(features)
+        vector, slots = self._vector(features, term_slots)
         self._join(story, vector, features, reason, slots)
 
     def reserve_ids(self, highest_used: int) -> None:
@@ -567,10 +566,13 @@ class StoryClusterer:
         return moves
 
     # -- scoring ----------------------------------------------------------
-    def _learn_df(self, features: ArticleFeatures) -> None:
+    def _learn_df(self, features: ArticleFeatures) -> "np.ndarray":
+        """Count the article in the document frequencies; return its terms' slots (for :meth:`_vector`)."""
         self._docs += 1
+        slots = _slots_of(features)
         if features.terms:
-            self._frequencies()[_slots_of(features)] += 1  # a repeated slot counts once
+            self._frequencies()[slots] += 1  # a repeated slot counts once
+        return slots
 
     def _frequencies(self) -> "np.ndarray":
         """Document frequency per term slot (the array is made on first use: 64 MB)."""
@@ -580,11 +582,12 @@ class StoryClusterer:
             self._df = np.zeros(_DF_SLOTS, dtype=np.int32)
         return self._df
 
-    def _vector(self, features: ArticleFeatures) -> tuple[dict[str, float], bytes]:
+    def _vector(self, features: ArticleFeatures, slots: "np.ndarray") -> tuple[dict[str, float], bytes]:
         """The article's unit TF-IDF vector over its strongest terms, strongest first, and their slots.
 
         Weight = (1 + log count) * (log((1 + docs) / (1 + df)) + 1), in numpy:
-        this runs for every term of every article. The slots are int64 bytes.
+        this runs for every term of every article. ``slots`` are the terms'
+        (from :meth:`_learn_df`); the slots returned, the chosen terms', are int64 bytes.
         """
         import numpy as np
 
@@ -592,7 +595,6 @@ class StoryClusterer:
         if not terms:
             return {}, b""
         counts = np.fromiter(features.terms.values(), dtype=np.float64, count=len(terms))
-        slots = _slots_of(features)
         df = self._frequencies()[slots].astype(np.float64)
         weights = (1.0 + np.log(counts)) * (np.log((1 + self._docs) / (1.0 + df)) + 1.0)
         # Stable: equal weights keep the article's term order, as sorted() would.
