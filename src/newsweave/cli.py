@@ -45,4 +45,4 @@ def main() -> None:
 
 
 # Commands live in their own modules and register themselves on the apps above.
-from newsweave import cli_bench, cli_brief, cli_eval, cli_serve, cli_stream  # noqa: E402,F401
+from newsweave import cli_bench, cli_brief, cli_eval, cli_serve, cli_spark, cli_stream  # noqa: E402,F401

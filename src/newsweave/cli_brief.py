@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -102,19 +102,7 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
 
     if fmt not in ("jsonl", "json"):
         _usage("--batch writes JSON Lines: use --format jsonl")
-    if not path.exists():
-        _usage(f"{input_name(path)}: no such file")
-    if not path.is_file():
-        _usage(f"{input_name(path)}: not a file (--batch reads one JSON Lines file)")
-    try:
-        with path.open("rb") as raw:
-            decode_bytes(raw.read(65536), input_name(path))  # empty or binary: one message, not one a line
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            total = sum(1 for line in handle if line.strip())
-    except OSError as exc:
-        _usage(f"{input_name(path)}: cannot read: {exc.strerror or exc}")
-    except InputError as exc:
-        _usage(str(exc))
+    total = count_batch_lines(path)
     lines: list[str] = []
     skipped = briefed = 0
     progress = Progress(
@@ -140,6 +128,23 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
-def _usage(message: str) -> "typer.Exit":
+def count_batch_lines(path: Path) -> int:
+    """The non-blank lines of a ``--batch`` file; a usage error (exit 2) when it is missing, empty or binary."""
+    if not path.exists():
+        _usage(f"{input_name(path)}: no such file")
+    if not path.is_file():
+        _usage(f"{input_name(path)}: not a file (--batch reads one JSON Lines file)")
+    try:
+        with path.open("rb") as raw:
+            decode_bytes(raw.read(65536), input_name(path))  # empty or binary: one message, not one a line
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return sum(1 for line in handle if line.strip())
+    except OSError as exc:
+        _usage(f"{input_name(path)}: cannot read: {exc.strerror or exc}")
+    except InputError as exc:
+        _usage(str(exc))
+
+
+def _usage(message: str) -> NoReturn:
     _err.print(f"newsweave: {message}", markup=False)
     raise typer.Exit(EXIT_UNUSABLE)

@@ -15,7 +15,7 @@ import time
 from collections import deque
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import typer
 from rich.text import Text
@@ -31,6 +31,10 @@ from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app, bench_app
 from newsweave.errors import StoreError
 from newsweave.store import MEMORY_ARTICLES, story_json
 from newsweave.model import Article
+
+if TYPE_CHECKING:
+    from newsweave.ingest import Rejected
+    from newsweave.store import PreparedArticle, PrepareFailure
 
 _err = Console(stderr=True, markup=False)  # messages quote user input: "[x]" is text, not a style
 _WORKER_BYTES = 2_000_000  # input size from which ingest prepares articles in worker processes
@@ -54,9 +58,8 @@ def ingest(
     page at a time, so memory stays bounded whatever the input's size.
     """
     from newsweave.ingest.units import input_bytes, iter_units
-    from newsweave.intake import RunIds, prepare_unit
-    from newsweave.dedup import DedupConfig
-    from newsweave.store import PreparedArticle, PrepareFailure, Store, StreamIngest, preparing
+    from newsweave.intake import prepare_unit
+    from newsweave.store import preparing
 
     size = input_bytes(inputs, recursive=recursive)
     # Worker processes read, clean and prepare while this one stores and
@@ -64,6 +67,25 @@ def ingest(
     # on two cores: the writer waits on SQLite at times, and one worker
     # idles while its results wait to be read (measured in BENCHMARKS.md).
     workers = max(2, (os.cpu_count() or 2) - 1) if size is None or size >= _WORKER_BYTES else 0
+    with preparing(iter_units(inputs, recursive=recursive), prepare_unit, workers) as prepared:
+        code = store_prepared(chain.from_iterable(prepared), db, progress=progress, memory=memory)
+    raise typer.Exit(code)
+
+
+def store_prepared(
+    items: "Iterator[PreparedArticle | PrepareFailure | Rejected]", db: Path, *, progress: bool, memory: int
+) -> int:
+    """The writing half of ``ingest``: store, group and cluster prepared items in order; return the exit code.
+
+    Whoever prepared the items (worker processes for ``ingest``, Spark's
+    executors for ``spark ingest``), what is stored and reported is the same:
+    each skipped input is named on stderr, each stored article printed on
+    stdout after its batch committed.
+    """
+    from newsweave.dedup import DedupConfig
+    from newsweave.intake import RunIds
+    from newsweave.store import PreparedArticle, PrepareFailure, Store, StreamIngest
+
     counts = {"new": 0, "duplicate": 0, "new_version": 0}
     skipped = failed = 0
     run = RunIds()
@@ -73,61 +95,59 @@ def ingest(
         # One line per input, unwrapped: a script reads them as well as a person.
         _err.print(Text("skipped ", style="yellow") + Text(message), highlight=False, soft_wrap=True)
 
-    with preparing(iter_units(inputs, recursive=recursive), prepare_unit, workers) as prepared:
+    def ready() -> Iterator[PreparedArticle]:
+        nonlocal skipped, failed
+        for item in items:
+            if isinstance(item, PrepareFailure):
+                failed += 1
+                skip(item.message)
+            elif isinstance(item, PreparedArticle):
+                item = run.admit(item)
+                offered.append((item.article.id, item.article.origin or item.article.id))
+                yield item
+            else:
+                skipped += 1
+                skip(item.message())
 
-        def ready() -> Iterator[PreparedArticle]:
-            nonlocal skipped, failed
-            for item in chain.from_iterable(prepared):
-                if isinstance(item, PrepareFailure):
-                    failed += 1
-                    skip(item.message)
-                elif isinstance(item, PreparedArticle):
-                    item = run.admit(item)
-                    offered.append((item.article.id, item.article.origin or item.article.id))
-                    yield item
-                else:
-                    skipped += 1
-                    skip(item.message())
-
-        articles = ready()
-        first = next(articles, None)  # the database is created only when there is something to store
-        if first is None:
-            _err.print("nothing to ingest: no input gave an article")
-            raise typer.Exit(EXIT_UNUSABLE)
-        try:
-            store = Store.open(db)
-        except StoreError as exc:
-            _err.print(f"error: {exc}", highlight=False, markup=False)
-            raise typer.Exit(EXIT_UNUSABLE) from exc
-        with store, Progress(
-            TextColumn("ingest"), BarColumn(), TextColumn("{task.completed:,.0f} articles"), TimeElapsedColumn(),
-            console=_err, disable=not progress, transient=False,
-        ) as bar:
-            task = bar.add_task("ingest", total=None)
-            stream = StreamIngest(store, dedup_config=DedupConfig(capacity=memory), memory_articles=memory)
-            # One transaction per batch; each outcome arrives after its batch
-            # committed, one per article offered, in order.
-            for outcome in stream.add_many(chain([first], articles)):
-                given, origin = offered.popleft()
-                bar.advance(task)
-                if outcome.status == "failed":
-                    failed += 1
-                    skip(f"{outcome.article_id}: {outcome.error}")
-                elif outcome.status == "duplicate" and outcome.article_id != given and outcome.article_id in run:
-                    skipped += 1  # a repeat within this run's inputs, as read_inputs reports one
-                    skip(f"{origin}: duplicate of {outcome.article_id} (same text)")
-                else:
-                    counts[outcome.status] += 1
-                    # Reported only after the commit: a kill after this line loses nothing.
-                    print(f"{outcome.status}\t{outcome.article_id}\tstory {outcome.story_id}", flush=True)
-            stream.finish()
+    articles = ready()
+    first = next(articles, None)  # the database is created only when there is something to store
+    if first is None:
+        _err.print("nothing to ingest: no input gave an article")
+        return EXIT_UNUSABLE
+    try:
+        store = Store.open(db)
+    except StoreError as exc:
+        _err.print(f"error: {exc}", highlight=False, markup=False)
+        return EXIT_UNUSABLE
+    with store, Progress(
+        TextColumn("ingest"), BarColumn(), TextColumn("{task.completed:,.0f} articles"), TimeElapsedColumn(),
+        console=_err, disable=not progress, transient=False,
+    ) as bar:
+        task = bar.add_task("ingest", total=None)
+        stream = StreamIngest(store, dedup_config=DedupConfig(capacity=memory), memory_articles=memory)
+        # One transaction per batch; each outcome arrives after its batch
+        # committed, one per article offered, in order.
+        for outcome in stream.add_many(chain([first], articles)):
+            given, origin = offered.popleft()
+            bar.advance(task)
+            if outcome.status == "failed":
+                failed += 1
+                skip(f"{outcome.article_id}: {outcome.error}")
+            elif outcome.status == "duplicate" and outcome.article_id != given and outcome.article_id in run:
+                skipped += 1  # a repeat within this run's inputs, as read_inputs reports one
+                skip(f"{origin}: duplicate of {outcome.article_id} (same text)")
+            else:
+                counts[outcome.status] += 1
+                # Reported only after the commit: a kill after this line loses nothing.
+                print(f"{outcome.status}\t{outcome.article_id}\tstory {outcome.story_id}", flush=True)
+        stream.finish()
     _err.print(
         f"{counts['new']} new, {counts['new_version']} new versions, {counts['duplicate']} already stored"
         + (f", {skipped} skipped" if skipped else "")
         + (f", {failed} failed" if failed else ""),
         highlight=False,
     )
-    raise typer.Exit(EXIT_SKIPPED if skipped or failed else EXIT_OK)
+    return EXIT_SKIPPED if skipped or failed else EXIT_OK
 
 
 @app.command()

@@ -1,0 +1,160 @@
+"""Commands ``newsweave spark ingest`` and ``newsweave spark briefs``: the stream and batch briefs on Spark.
+
+Thin shells over :mod:`newsweave.spark`; what they store, write and report
+is what ``newsweave ingest`` and ``newsweave brief --batch`` do with the
+same inputs (``tests/unit/test_spark.py`` checks it), with the per-article
+and per-story work spread over Spark's executors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, NoReturn, Optional
+
+import typer
+from rich.console import Console
+
+from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
+from newsweave.errors import NewsweaveError
+from newsweave.store import MEMORY_ARTICLES
+
+if TYPE_CHECKING:
+    from pyspark import SparkContext
+
+spark_app = typer.Typer(
+    no_args_is_help=True,
+    help="The same work on Apache Spark (install newsweave with its spark extra; needs Java 17).",
+)
+app.add_typer(spark_app, name="spark")
+
+_err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # messages quote user input
+_MASTER_HELP = "Spark master URL: local[*] (this machine, every core), local[N], spark://HOST:PORT, yarn ..."
+_CONF_HELP = "Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g."
+
+
+@spark_app.command("ingest")
+def spark_ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, directories, feeds, WARC files, or - for JSON lines on stdin."),
+    db: Path = typer.Option(..., "--db", help="The newsweave database (created when missing)."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk directories recursively."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
+    memory: int = typer.Option(MEMORY_ARTICLES, "--memory", min=1, help="Recent articles kept in memory (as for ingest)."),
+    master: str = typer.Option("local[*]", "--master", help=_MASTER_HELP),
+    conf: list[str] = typer.Option([], "--conf", help=_CONF_HELP),
+    window: int = typer.Option(10_000, "--window", min=1, help="Inputs sent to the executors per Spark job."),
+) -> None:
+    """Ingest as 'newsweave ingest' does, with reading, cleaning and preparing done by Spark's executors.
+
+    Storing, grouping and clustering stay one ordered pass in this process:
+    the store is the one 'newsweave ingest' writes from the same inputs.
+    """
+    from newsweave.cli_stream import store_prepared
+    from newsweave.ingest.units import iter_units
+    from newsweave.spark import prepared_on_spark
+
+    context = _start(master, conf)
+    try:
+        items = prepared_on_spark(context, iter_units(inputs, recursive=recursive), window)
+        code = _spark_failure_is_usage(lambda: store_prepared(items, db, progress=progress, memory=memory))
+    finally:
+        context.stop()
+    raise typer.Exit(code)
+
+
+@spark_app.command("briefs")
+def spark_briefs(
+    out: Path = typer.Option(..., "--out", "-o", help="Write the briefs here: JSON lines, one brief a line."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Brief the stories of this store ..."),
+    batch: Optional[Path] = typer.Option(None, "--batch", help="... or the clusters of CLUSTERS.jsonl (one {id, documents} a line)."),
+    min_articles: int = typer.Option(2, "--min-articles", min=1, help="With --db: only stories of at least this many articles."),
+    words: int = typer.Option(120, "--words", "-w", help="Summary length in words."),
+    master: str = typer.Option("local[*]", "--master", help=_MASTER_HELP),
+    conf: list[str] = typer.Option([], "--conf", help=_CONF_HELP),
+) -> None:
+    """Brief many stories at once: every stored story (--db) or every cluster of a batch file (--batch).
+
+    Each line of --out is one brief in the JSON contract, as 'newsweave
+    brief --batch' writes it; with --db its id is the story's id.
+    """
+    from newsweave.brief import BriefConfig, read_batch
+    from newsweave.cli_brief import count_batch_lines, report_rejected
+    from newsweave.ingest.common import input_name
+    from newsweave.spark import briefs_on_spark, store_clusters
+    from newsweave.store import Store
+
+    if (db is None) == (batch is None):
+        _usage("give either --db STORE or --batch FILE")
+    if not out.parent.is_dir():
+        _usage(f"--out {out}: directory {out.parent} does not exist")
+    try:
+        config = BriefConfig(words=words)
+        store = Store.open(db, create=False) if db is not None else None
+    except NewsweaveError as exc:
+        _usage(str(exc))
+    if batch is not None:
+        count_batch_lines(batch)  # missing, empty or binary: a usage error before Spark starts
+    name = input_name(db if db is not None else batch)  # type: ignore[arg-type]
+    clusters = store_clusters(store, min_articles) if store is not None else read_batch(batch)  # type: ignore[arg-type]
+    context = _start(master, conf)
+    briefed = skipped = 0
+    part = out.with_name(out.name + ".part")
+    try:
+        with part.open("w", encoding="utf-8") as handle:
+
+            def write_all() -> int:
+                nonlocal briefed, skipped
+                for rendered in briefs_on_spark(context, clusters, config):
+                    skipped += report_rejected(rendered.rejected)
+                    if rendered.json_line is None:
+                        if rendered.cluster_id is not None:  # None: a batch line that is no cluster, named above
+                            _err.print(f"newsweave: cluster {rendered.cluster_id}: nothing usable to brief")
+                        skipped += 1
+                        continue
+                    handle.write(rendered.json_line + "\n")
+                    briefed += 1
+                return EXIT_OK
+
+            code = _spark_failure_is_usage(write_all)
+    finally:
+        context.stop()
+        if store is not None:
+            store.close()
+    if code != EXIT_OK or not briefed:
+        part.unlink(missing_ok=True)  # never leave half a batch behind
+        if code == EXIT_OK:
+            _err.print(f"newsweave: {name}: no story could be briefed")
+        raise typer.Exit(EXIT_UNUSABLE)
+    part.replace(out)
+    _err.print(f"{briefed} briefs written to {input_name(out)}" + (f", {skipped} skipped" if skipped else ""))
+    raise typer.Exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+def _start(master: str, conf: list[str]) -> "SparkContext":
+    from newsweave.spark import parse_conf, spark_context
+
+    try:
+        return spark_context(master, parse_conf(conf))
+    except NewsweaveError as exc:
+        _usage(str(exc))
+    except Exception as exc:  # the JVM would not start (a bad master URL, a broken Java)
+        _usage(f"Spark did not start: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+
+
+def _spark_failure_is_usage(run: Callable[[], int]) -> int:
+    """``run()``, with a failed Spark job reported in one line (exit 2) instead of a Py4J traceback.
+
+    What was stored before the failure stays stored: ingest commits batch by batch.
+    """
+    try:
+        return run()
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+            raise
+        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        _err.print(f"newsweave: a Spark job failed: {first}")
+        return EXIT_UNUSABLE
+
+
+def _usage(message: str) -> NoReturn:
+    _err.print(f"newsweave: {message}")
+    raise typer.Exit(EXIT_UNUSABLE)

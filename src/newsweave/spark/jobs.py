@@ -1,0 +1,149 @@
+"""newsweave's work on Spark: the per-article and per-story work on executors, the ordered part in the driver.
+
+Two jobs, each a thin layer over the library functions the local commands call:
+
+- :func:`prepared_on_spark` runs :func:`newsweave.intake.prepare_unit`
+  (read, clean, refuse, features, MinHash) over the units of the inputs on
+  Spark's executors, and hands the results back in input order. The driver
+  then stores, groups and clusters them in one ordered pass
+  (``newsweave.cli_stream.store_prepared``, what ``newsweave ingest`` runs):
+  the stream clusterer's decisions depend on the order articles arrive in,
+  and SQLite has one writer, so this part is not split. The store is then
+  exactly the one ``newsweave ingest`` writes from the same inputs.
+- :func:`briefs_on_spark` briefs many stories at once:
+  :func:`newsweave.brief.brief_batch` runs on the executors over a slice of
+  stories each (one spaCy pass per chunk, spaCy loaded once per Python
+  worker), and each brief comes back rendered as one line of the JSON
+  contract, in the order the stories were given.
+
+Inputs are read where the driver runs (the units are small: a path, a line,
+a page) and sent to the executors a window at a time; the next window is
+computed while the driver consumes the current one, so the executors keep
+working while the driver writes.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
+
+from newsweave.brief import BriefConfig, Cluster, brief_batch
+from newsweave.errors import ConfigError
+from newsweave.ingest.common import Rejected
+from newsweave.ingest.units import Unit
+from newsweave.intake import prepare_unit
+from newsweave.store import PreparedArticle, PrepareFailure, Store
+
+if TYPE_CHECKING:
+    from pyspark import SparkContext
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+# Units sent to the executors in one job. A Spark job costs tens of
+# milliseconds to schedule; 10,000 units keep that under 1 % of the work,
+# and the driver holds at most two windows of prepared articles.
+INGEST_WINDOW = 10_000
+# Stories briefed in one job: a brief takes about half a second, so a window
+# is minutes of work spread over the executors.
+BRIEF_WINDOW = 512
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBrief:
+    """One story's brief as a line of JSON (None when nothing in it was usable), and what it left out."""
+
+    cluster_id: str | None
+    json_line: str | None
+    rejected: tuple[Rejected, ...]
+
+
+def prepared_on_spark(
+    context: "SparkContext", units: Iterable[Unit], window: int = INGEST_WINDOW
+) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
+    """``prepare_unit`` over ``units`` on Spark's executors, flattened, in the units' order."""
+    return _in_windows(context, prepare_unit, units, window)
+
+
+def briefs_on_spark(
+    context: "SparkContext", clusters: Iterable[Cluster], config: BriefConfig = BriefConfig(), window: int = BRIEF_WINDOW
+) -> Iterator[RenderedBrief]:
+    """Brief every cluster on Spark's executors; results in the clusters' order.
+
+    Each brief is what :func:`newsweave.brief.brief_batch` makes of the
+    cluster in this process, rendered as ``render_json(brief, indent=None)``.
+    """
+    return _in_windows(context, functools.partial(_brief_slice, config), clusters, window, per_slice=True)
+
+
+def store_clusters(store: Store, min_articles: int = 2) -> Iterator[Cluster]:
+    """The stored stories of at least ``min_articles`` articles as clusters to brief (id: the story's id)."""
+    if min_articles < 1:
+        raise ConfigError(f"min_articles must be at least 1, got {min_articles}", min_articles)
+    page = 1000
+    offset = 0
+    while True:
+        stories = store.stories(limit=page, offset=offset)
+        if not stories:
+            return
+        offset += len(stories)
+        for story in stories:
+            if len(story.article_ids) >= min_articles:
+                yield (story.id, [store.get_article(a) for a in story.article_ids], [])
+
+
+def _brief_slice(config: BriefConfig, clusters: Iterable[Cluster]) -> Iterator[RenderedBrief]:
+    """Runs on an executor: brief a slice of clusters with one spaCy pipeline."""
+    from newsweave.render.json import render_json
+
+    for outcome in brief_batch(clusters, config):
+        line = render_json(outcome.brief, indent=None) if outcome.brief is not None else None
+        yield RenderedBrief(outcome.cluster_id, line, outcome.rejected)
+
+
+def _in_windows(
+    context: "SparkContext",
+    work: Callable[..., object],
+    items: Iterable[_In],
+    window: int,
+    per_slice: bool = False,
+) -> Iterator[_Out]:
+    """``work`` over ``items`` on the executors, a window at a time, results in order.
+
+    ``work`` takes one item and returns a list of results, or (``per_slice``)
+    takes an iterator of items and yields results. One window runs while the
+    previous one's results are consumed here.
+    """
+    if window < 1:
+        raise ConfigError(f"window must be at least 1, got {window}", window)
+    iterator = iter(items)
+    slices = max(1, context.defaultParallelism)
+
+    def job(block: Sequence[_In]) -> list[_Out]:
+        rdd = context.parallelize(block, min(slices, len(block)))
+        mapped = rdd.mapPartitions(work) if per_slice else rdd.flatMap(work)
+        return mapped.collect()  # collect keeps partition order, and each partition's
+
+    # One thread: Spark runs one job at a time here, the next while this thread's caller consumes.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-spark") as pool:
+        pending: deque[Future[list[_Out]]] = deque()
+
+        def submit() -> None:
+            block = list(islice(iterator, window))
+            if block:
+                pending.append(pool.submit(job, block))
+
+        submit()
+        submit()
+        try:
+            while pending:
+                results = pending.popleft().result()
+                submit()
+                yield from results
+        finally:
+            for future in pending:
+                future.cancel()

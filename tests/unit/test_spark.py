@@ -1,0 +1,214 @@
+"""The Spark layer against the in-process path: the same store, the same briefs, the same messages.
+
+Differential tests (house style): each job runs on a local Spark (two
+executor threads, on 127.0.0.1, UI off) and in this process over the same
+inputs, and the results must be equal. They skip when pyspark or Java is
+missing; ``make test`` installs both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from itertools import chain
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from newsweave.brief import BriefConfig, brief_batch, read_batch
+from newsweave.cli_stream import store_prepared
+from newsweave.errors import ConfigError
+from newsweave.ingest.units import iter_units
+from newsweave.intake import prepare_unit
+from newsweave.render.json import render_json
+from newsweave.spark import briefs_on_spark, java_available, parse_conf, prepared_on_spark, spark_context, store_clusters
+from newsweave.store import Store
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "blinken-beijing"
+BASIL = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "cluster" / "basil-dev.jsonl"
+
+QUAKE = "A magnitude 6.1 earthquake struck Tarnova province on Monday, killing 12 people and leaving hundreds homeless, officials said."
+FLOOD = "Floods in the Velna valley forced 3,000 families from their homes after a week of heavy rain, the regional governor said on Tuesday."
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[object]:
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'newsweave[spark]')")
+    if not java_available():
+        pytest.skip("no Java runtime: Spark needs Java 17")
+    context = spark_context("local[2]", {"spark.default.parallelism": "2"}, app_name="newsweave-tests")
+    yield context
+    context.stop()
+
+
+def _mixed_inputs(root: Path) -> list[str]:
+    """The example's five reports, then a JSON-lines stream with copies, refusals and junk, then a binary file."""
+    lines = []
+    for n in range(12):
+        text, day = (QUAKE, 3) if n % 2 == 0 else (FLOOD, 9)
+        lines.append(
+            json.dumps({"id": f"r{n}", "title": text[:50], "published": f"2021-03-{day:02d}", "text": f"{text} Report {n} adds that rescue teams were still at work in the area."})
+        )
+    lines.insert(4, lines[2])  # the same record again: a duplicate within the run
+    lines.insert(6, "\x00\x01\x02 not json")  # a broken line
+    lines.insert(8, json.dumps({"id": "short", "text": "Too short to brief."}))
+    lines.insert(9, json.dumps({"id": "de", "text": "Die Regierung hat am Montag beschlossen, dass die neuen Regeln ab dem kommenden Jahr für alle Unternehmen gelten sollen, wie der Sprecher sagte."}))
+    stream = root / "stream.jsonl"
+    stream.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    junk = root / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 8)
+    return [str(EXAMPLE), str(stream), str(junk), str(root / "missing.txt")]
+
+
+def _store_dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, without the wall-clock times of writing."""
+    with sqlite3.connect(db) as connection:
+        return {
+            "articles": connection.execute(
+                "SELECT seq, id, url, canonical_url, title, outlet, published, published_inferred, language, text, "
+                "removed, origin, dateline, content_hash, version FROM articles ORDER BY seq"
+            ).fetchall(),
+            "near_duplicates": connection.execute("SELECT * FROM near_duplicates ORDER BY article_id").fetchall(),
+            "stories": connection.execute("SELECT * FROM stories ORDER BY id").fetchall(),
+            "story_members": connection.execute("SELECT * FROM story_members ORDER BY article_id").fetchall(),
+        }
+
+
+def _ingest_both(spark: object, inputs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], window: int) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+    """(exit code, stdout, stderr) of the in-process ingest and of the Spark one, into two new stores."""
+    local_db, spark_db = tmp_path / "local.db", tmp_path / "spark.db"
+    here = chain.from_iterable(map(prepare_unit, iter_units(inputs)))
+    code = store_prepared(here, local_db, progress=False, memory=1000)
+    local = (code, *capsys.readouterr())
+    code = store_prepared(prepared_on_spark(spark, iter_units(inputs), window=window), spark_db, progress=False, memory=1000)  # type: ignore[arg-type]
+    return local, (code, *capsys.readouterr())
+
+
+def test_ingest_on_spark_stores_and_reports_what_ingest_does(spark: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    inputs = _mixed_inputs(tmp_path)
+    # A window of 4 units: results of many Spark jobs must come back in input order.
+    local, on_spark = _ingest_both(spark, inputs, tmp_path, capsys, window=4)
+    code, out, err = on_spark
+    assert (code, out) == local[:2]
+    # The same messages; where a duplicate's message falls among them depends on
+    # when its batch commits (time-bounded), in either path.
+    assert sorted(err.splitlines()) == sorted(local[2].splitlines())
+    assert code == 1  # some inputs skipped
+    assert out.count("new\t") == 5 + 12  # the example's reports and the twelve records
+    for named in ("junk.txt", "missing.txt", "stream.jsonl:7", "stream.jsonl:9", "stream.jsonl:10", "duplicate of r2"):
+        assert named in err, named
+    dump = _store_dump(tmp_path / "spark.db")
+    assert dump == _store_dump(tmp_path / "local.db")
+    assert len(dump["stories"]) == 3  # the visit, the quake, the flood
+
+
+@pytest.mark.skipif(not BASIL.exists(), reason="needs ../shared/benchmarks/cluster/basil-dev.jsonl")
+def test_ingest_on_spark_of_real_reports_writes_the_same_store(spark: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    local, on_spark = _ingest_both(spark, [str(BASIL)], tmp_path, capsys, window=50)
+    assert on_spark[0] == local[0] == 0
+    assert on_spark[1] == local[1]
+    dump = _store_dump(tmp_path / "spark.db")
+    assert dump == _store_dump(tmp_path / "local.db")
+    assert len(dump["articles"]) == 126 and len(dump["stories"]) >= 30
+
+
+def test_briefs_on_spark_are_the_briefs_made_here(spark: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _ingest_both(spark, _mixed_inputs(tmp_path), tmp_path, capsys, window=100)
+    config = BriefConfig(words=60)
+    with Store.open(tmp_path / "spark.db", create=False) as store:
+        clusters = list(store_clusters(store, min_articles=1))
+    assert [c[0] for c in clusters] == ["1", "2", "3"]
+    here = [render_json(o.brief, indent=None) for o in brief_batch(clusters, config) if o.brief is not None]
+    there = list(briefs_on_spark(spark, clusters, config, window=2))
+    assert [b.cluster_id for b in there] == ["1", "2", "3"]
+    assert [b.json_line for b in there] == here
+    assert all(not b.rejected for b in there)
+    assert json.loads(here[0])["id"] == "1"
+
+
+def test_briefs_on_spark_of_a_batch_name_what_they_skip(spark: object, tmp_path: Path) -> None:
+    batch = tmp_path / "clusters.jsonl"
+    documents = [f"{QUAKE} Report {n} adds that rescue teams were still at work in the area." for n in range(3)]
+    batch.write_text(
+        "\n".join([
+            json.dumps({"id": "quake", "documents": [*documents, "Too short."]}),
+            "not a cluster",
+            json.dumps({"id": "empty", "documents": ["Too short."]}),
+        ]) + "\n",
+        encoding="utf-8",
+    )
+    there = list(briefs_on_spark(spark, read_batch(batch), BriefConfig(words=60)))
+    here = list(brief_batch(read_batch(batch), BriefConfig(words=60)))
+    assert [(b.cluster_id, b.json_line is None, b.rejected) for b in there] == [
+        (o.cluster_id, o.brief is None, o.rejected) for o in here
+    ]
+    assert there[0].json_line == render_json(here[0].brief, indent=None)  # type: ignore[arg-type]
+    assert [r.input.rsplit("/", 1)[-1] for b in there for r in b.rejected] == ["clusters.jsonl:1#d3", "clusters.jsonl:2", "clusters.jsonl:3#d0"]
+
+
+def test_store_clusters_keep_stories_of_enough_articles(tmp_path: Path) -> None:
+    from newsweave.model import Article
+    from newsweave.store import StreamIngest
+
+    with Store.open(tmp_path / "s.db") as store:
+        stream = StreamIngest(store)
+        texts = [QUAKE, QUAKE + " Aid arrived on Tuesday.", FLOOD]
+        for n, text in enumerate(texts):
+            list(stream.add_many([Article(id=f"a{n}", text=text, published=dt.date(2021, 3, 3 if n < 2 else 9))]))
+        stream.finish()
+        assert [(c[0], len(c[1])) for c in store_clusters(store, min_articles=2)] == [("1", 2)]
+        assert len(list(store_clusters(store, min_articles=1))) == 2
+        with pytest.raises(ConfigError):
+            list(store_clusters(store, min_articles=0))
+
+
+def test_missing_pyspark_or_java_is_a_clear_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match="pip install 'newsweave\\[spark\\]'"):
+        spark_context()
+    monkeypatch.undo()
+    pytest.importorskip("pyspark")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    with pytest.raises(ConfigError, match="Java 17"):
+        spark_context()
+
+
+def test_conf_pairs() -> None:
+    assert parse_conf(["spark.ui.enabled=true", "a.b = x=y"]) == {"spark.ui.enabled": "true", "a.b": " x=y"}
+    with pytest.raises(ConfigError, match="KEY=VALUE"):
+        parse_conf(["spark.ui.enabled"])
+
+
+def _newsweave(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [str(Path(sys.executable).with_name("newsweave")), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300, env=os.environ | {"NEWSWEAVE_DEBUG": ""})
+
+
+@pytest.mark.slow
+def test_spark_commands_end_to_end(spark: object, tmp_path: Path) -> None:
+    """The commands, in their own processes (each starts its own Spark): exit codes 0, 1 and 2."""
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 8)
+    db = tmp_path / "news.db"
+    done = _newsweave("spark", "ingest", str(EXAMPLE), str(junk), "--db", str(db), "--no-progress", "--master", "local[2]", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.count("new\t") == 5 and "junk.bin" in done.stderr
+    out = tmp_path / "briefs.jsonl"
+    briefs = _newsweave("spark", "briefs", "--db", str(db), "--out", str(out), "--master", "local[2]", cwd=tmp_path)
+    assert briefs.returncode == 0, briefs.stderr
+    (line,) = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["schema"] == "newsweave.brief/1"
+    nothing = _newsweave("spark", "ingest", str(junk), "--db", str(tmp_path / "other.db"), "--master", "local[2]", cwd=tmp_path)
+    assert nothing.returncode == 2 and not (tmp_path / "other.db").exists()
+    usage = _newsweave("spark", "briefs", "--out", str(out), cwd=tmp_path)
+    assert usage.returncode == 2 and "either --db" in usage.stderr
+    bad_conf = _newsweave("spark", "briefs", "--db", str(db), "--out", str(out), "--conf", "oops", cwd=tmp_path)
+    assert bad_conf.returncode == 2 and "KEY=VALUE" in bad_conf.stderr
