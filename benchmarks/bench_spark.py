@@ -54,35 +54,42 @@ def _dump(db: Path) -> tuple[object, ...]:
         )
 
 
+def _ingest_pair(newsweave: str, args: argparse.Namespace, tmp: Path) -> tuple[str, float, float, str]:
+    from synthetic_stream import real_events, write_stream
+
+    stream = Path(args.stream) if args.stream else tmp / "stream.jsonl"
+    if not stream.exists():
+        write_stream(stream, real_events(SHARED / "cluster"), args.count)
+    inputs = sum(1 for line in stream.open("rb") if line.strip())
+    local_db, spark_db = tmp / "local.db", tmp / "spark.db"
+    local_s, _ = _run([newsweave, "ingest", str(stream), "--db", str(local_db), "--no-progress"])
+    spark_s, _ = _run([newsweave, "spark", "ingest", str(stream), "--db", str(spark_db), "--no-progress", "--master", args.master])
+    same = "yes" if _dump(local_db) == _dump(spark_db) else "NO"
+    return (f"ingest, synthetic stream ({inputs:,} inputs)", local_s, spark_s, same)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--stream", default=None, help="the synthetic stream's JSON-lines file (written when missing)")
+    parser.add_argument("--jobs", default="ingest,briefs", help="which pairs to run: ingest, briefs or both")
     args = parser.parse_args()
     newsweave = str(Path(sys.executable).with_name("newsweave"))
     rows: list[tuple[str, float, float, str]] = []
     print(f"<!-- {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, master {args.master} -->")
     with tempfile.TemporaryDirectory() as tmp:
-        from synthetic_stream import real_events, write_stream
-
-        stream = Path(args.stream) if args.stream else Path(tmp) / "stream.jsonl"
-        if not stream.exists():
-            write_stream(stream, real_events(SHARED / "cluster"), args.count)
-        inputs = sum(1 for line in stream.open("rb") if line.strip())
-        local_db, spark_db = Path(tmp) / "local.db", Path(tmp) / "spark.db"
-        local_s, _ = _run([newsweave, "ingest", str(stream), "--db", str(local_db), "--no-progress"])
-        spark_s, _ = _run([newsweave, "spark", "ingest", str(stream), "--db", str(spark_db), "--no-progress", "--master", args.master])
-        same = "yes" if _dump(local_db) == _dump(spark_db) else "NO"
-        rows.append((f"ingest, synthetic stream ({inputs:,} inputs)", local_s, spark_s, same))
-        for name, words in (("neus-val.jsonl", 66), ("allsides-dev.jsonl", 110)):
-            batch = SHARED / "mds" / name
-            clusters = sum(1 for line in batch.open("rb") if line.strip())
-            here, there = Path(tmp) / "here.jsonl", Path(tmp) / "there.jsonl"
-            local_s, _ = _run([newsweave, "brief", "--batch", str(batch), "--format", "jsonl", "--words", str(words), "--out", str(here)])
-            spark_s, _ = _run([newsweave, "spark", "briefs", "--batch", str(batch), "--words", str(words), "--out", str(there), "--master", args.master])
-            same = "yes" if here.read_bytes() == there.read_bytes() else "NO"
-            rows.append((f"briefs, {name} ({clusters} clusters)", local_s, spark_s, same))
+        if "ingest" in args.jobs:
+            rows.append(_ingest_pair(newsweave, args, Path(tmp)))
+        if "briefs" in args.jobs:
+            for name, words in (("neus-val.jsonl", 66), ("allsides-dev.jsonl", 110)):
+                batch = SHARED / "mds" / name
+                clusters = sum(1 for line in batch.open("rb") if line.strip())
+                here, there = Path(tmp) / "here.jsonl", Path(tmp) / "there.jsonl"
+                local_s, _ = _run([newsweave, "brief", "--batch", str(batch), "--format", "jsonl", "--words", str(words), "--out", str(here)])
+                spark_s, _ = _run([newsweave, "spark", "briefs", "--batch", str(batch), "--words", str(words), "--out", str(there), "--master", args.master])
+                same = "yes" if here.read_bytes() == there.read_bytes() else "NO"
+                rows.append((f"briefs, {name} ({clusters} clusters)", local_s, spark_s, same))
     print("| job | local (s) | Spark (s) | local / Spark | same output |")
     print("| --- | ---: | ---: | ---: | :---: |")
     for job, local_s, spark_s, same in rows:

@@ -36,7 +36,7 @@ from newsweave.errors import ConfigError
 from newsweave.ingest.common import Rejected
 from newsweave.ingest.units import Unit
 from newsweave.intake import prepare_unit
-from newsweave.store import PreparedArticle, PrepareFailure, Store
+from newsweave.store import PreparedArticle, PrepareFailure, Store, _yield_to_the_writer
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -65,8 +65,25 @@ class RenderedBrief:
 def prepared_on_spark(
     context: "SparkContext", units: Iterable[Unit], window: int = INGEST_WINDOW
 ) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
-    """``prepare_unit`` over ``units`` on Spark's executors, flattened, in the units' order."""
-    return _in_windows(context, prepare_unit, units, window)
+    """``prepare_unit`` over ``units`` on Spark's executors, flattened, in the units' order.
+
+    On a local master the executors share this machine with the driver, whose
+    single writer bounds the rate: they run at the lowest priority, as
+    ``newsweave ingest``'s workers do (``store._yield_to_the_writer``).
+    """
+    work = _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
+    return _in_windows(context, work, units, window)
+
+
+_LOWERED = False  # per Python worker process
+
+
+def _prepare_beside_the_writer(unit: Unit) -> list[PreparedArticle | PrepareFailure | Rejected]:
+    global _LOWERED
+    if not _LOWERED:
+        _yield_to_the_writer()
+        _LOWERED = True
+    return prepare_unit(unit)
 
 
 def briefs_on_spark(
