@@ -14,6 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from itertools import chain
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +25,7 @@ from newsweave.brief import BriefConfig, brief_batch, read_batch
 from newsweave.cli_stream import store_prepared
 from newsweave.errors import ConfigError
 from newsweave.ingest.units import iter_units
+from newsweave.ingest.common import Rejected
 from newsweave.intake import prepare_unit
 from newsweave.render.json import render_json
 from newsweave.spark import briefs_on_spark, java_available, parse_conf, prepared_on_spark, spark_context, store_clusters
@@ -131,6 +133,17 @@ def test_briefs_on_spark_are_the_briefs_made_here(spark: object, tmp_path: Path,
     assert json.loads(here[0])["id"] == "1"
 
 
+def test_a_consumer_that_stops_early_leaves_no_job_running(spark: object) -> None:
+    results = prepared_on_spark(spark, [Rejected(f"u{n}", "test") for n in range(50)], window=5)  # type: ignore[arg-type]
+    assert next(results).input == "u0"
+    results.close()  # cancels the window in flight instead of waiting for it
+    deadline = time.monotonic() + 10
+    while spark.statusTracker().getActiveJobsIds() and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(0.1)  # Spark reports a job's end asynchronously
+    assert spark.statusTracker().getActiveJobsIds() == []  # type: ignore[attr-defined]
+    assert [r.input for r in prepared_on_spark(spark, [Rejected("again", "test")])] == ["again"]  # type: ignore[arg-type, attr-defined]
+
+
 def test_briefs_on_spark_of_a_batch_name_what_they_skip(spark: object, tmp_path: Path) -> None:
     batch = tmp_path / "clusters.jsonl"
     documents = [f"{QUAKE} Report {n} adds that rescue teams were still at work in the area." for n in range(3)]
@@ -212,3 +225,6 @@ def test_spark_commands_end_to_end(spark: object, tmp_path: Path) -> None:
     assert usage.returncode == 2 and "either --db" in usage.stderr
     bad_conf = _newsweave("spark", "briefs", "--db", str(db), "--out", str(out), "--conf", "oops", cwd=tmp_path)
     assert bad_conf.returncode == 2 and "KEY=VALUE" in bad_conf.stderr
+    bad_master = _newsweave("spark", "briefs", "--db", str(db), "--out", str(out), "--master", "nowhere://x", cwd=tmp_path)
+    assert bad_master.returncode == 2 and "Spark did not start" in bad_master.stderr, bad_master.stderr
+    assert out.read_text(encoding="utf-8").splitlines() == [line]  # the earlier briefs are still there

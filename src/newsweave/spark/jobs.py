@@ -161,6 +161,8 @@ def _in_windows(
                 results = pending.popleft().result()
                 submit()
                 yield from results
-        finally:
+        except BaseException:  # interrupted, a failed job, or the consumer stopped early
             for future in pending:
                 future.cancel()
+            context.cancelAllJobs()  # so leaving does not wait for the window in flight
+            raise
