@@ -20,7 +20,7 @@ test: $(STAMP) java
 
 # Spark's JVM needs Java 17 or later: installed with apt where it is missing
 # (the Spark tests skip, saying why, where it cannot be).
-JAVA ?= java
+JAVA ?= $(if $(JAVA_HOME),$(JAVA_HOME)/bin/java,java)  # the Java Spark would start
 java:
 	@$(JAVA) -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])' || { \
 	  echo "installing Java 17 (openjdk-17-jre-headless) for the Spark tests"; \

@@ -8,8 +8,10 @@ and per-story work spread over Spark's executors.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NoReturn, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -20,6 +22,8 @@ from newsweave.store import MEMORY_ARTICLES
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
+
+    from newsweave.spark import RenderedBrief
 
 spark_app = typer.Typer(
     no_args_is_help=True,
@@ -54,8 +58,9 @@ def spark_ingest(
 
     context = _start(master, conf)
     try:
-        items = prepared_on_spark(context, iter_units(inputs, recursive=recursive), window)
-        code = _spark_failure_is_usage(lambda: store_prepared(items, db, progress=progress, memory=memory))
+        # Closed before Spark stops: a window still in flight is cancelled while Spark can hear it.
+        with contextlib.closing(prepared_on_spark(context, iter_units(inputs, recursive=recursive), window)) as items:
+            code = _spark_failure_is_usage(lambda: store_prepared(items, db, progress=progress, memory=memory))
     finally:
         context.stop()
     raise typer.Exit(code)
@@ -77,7 +82,7 @@ def spark_briefs(
     brief --batch' writes it; with --db its id is the story's id.
     """
     from newsweave.brief import BriefConfig, read_batch
-    from newsweave.cli_brief import count_batch_lines, report_rejected
+    from newsweave.cli_brief import count_batch_lines
     from newsweave.ingest.common import input_name
     from newsweave.spark import briefs_on_spark, store_clusters
     from newsweave.store import Store
@@ -88,45 +93,64 @@ def spark_briefs(
         _usage(f"--out {out}: directory {out.parent} does not exist")
     try:
         config = BriefConfig(words=words)
-        store = Store.open(db, create=False) if db is not None else None
     except NewsweaveError as exc:
         _usage(str(exc))
     if batch is not None:
         count_batch_lines(batch)  # missing, empty or binary: a usage error before Spark starts
-    name = input_name(db if db is not None else batch)  # type: ignore[arg-type]
-    clusters = store_clusters(store, min_articles) if store is not None else read_batch(batch)  # type: ignore[arg-type]
-    context = _start(master, conf)
-    briefed = skipped = 0
-    part = out.with_name(out.name + ".part")
-    try:
-        with part.open("w", encoding="utf-8") as handle:
-
-            def write_all() -> int:
-                nonlocal briefed, skipped
-                for rendered in briefs_on_spark(context, clusters, config):
-                    skipped += report_rejected(rendered.rejected)
-                    if rendered.json_line is None:
-                        if rendered.cluster_id is not None:  # None: a batch line that is no cluster, named above
-                            _err.print(f"newsweave: cluster {rendered.cluster_id}: nothing usable to brief")
-                        skipped += 1
-                        continue
-                    handle.write(rendered.json_line + "\n")
-                    briefed += 1
-                return EXIT_OK
-
-            code = _spark_failure_is_usage(write_all)
-    finally:
-        context.stop()
-        if store is not None:
-            store.close()
+    with contextlib.ExitStack() as resources:
+        try:
+            store = resources.enter_context(Store.open(db, create=False)) if db is not None else None
+        except NewsweaveError as exc:
+            _usage(str(exc))
+        clusters = store_clusters(store, min_articles) if store is not None else read_batch(batch)  # type: ignore[arg-type]
+        context = _start(master, conf)
+        resources.callback(context.stop)
+        briefs = resources.enter_context(contextlib.closing(briefs_on_spark(context, clusters, config)))
+        briefed, skipped, code = _write_briefs(briefs, out)
+    if code == EXIT_OK and not briefed:
+        what = "story" if db is not None else "cluster"
+        _err.print(f"newsweave: {input_name(db if db is not None else batch)}: no {what} could be briefed")  # type: ignore[arg-type]
     if code != EXIT_OK or not briefed:
-        part.unlink(missing_ok=True)  # never leave half a batch behind
-        if code == EXIT_OK:
-            _err.print(f"newsweave: {name}: no story could be briefed")
         raise typer.Exit(EXIT_UNUSABLE)
-    part.replace(out)
     _err.print(f"{briefed} briefs written to {input_name(out)}" + (f", {skipped} skipped" if skipped else ""))
     raise typer.Exit(EXIT_SKIPPED if skipped else EXIT_OK)
+
+
+def _write_briefs(briefs: "Iterator[RenderedBrief]", out: Path) -> tuple[int, int, int]:
+    """Write each brief as a line of ``out``, naming what was skipped; (briefed, skipped, exit code).
+
+    Written to ``out.part`` and renamed when complete: a failed or interrupted
+    run leaves no half-written file behind (nor the .part).
+    """
+    from newsweave.cli_brief import report_rejected
+
+    briefed = skipped = 0
+    part = out.with_name(out.name + ".part")
+
+    def write_all() -> int:
+        nonlocal briefed, skipped
+        with part.open("w", encoding="utf-8") as handle:
+            for rendered in briefs:
+                skipped += report_rejected(rendered.rejected)
+                if rendered.json_line is None:
+                    if rendered.cluster_id is not None:  # None: a batch line that is no cluster, named above
+                        _err.print(f"newsweave: cluster {rendered.cluster_id}: nothing usable to brief")
+                    skipped += 1
+                    continue
+                handle.write(rendered.json_line + "\n")
+                briefed += 1
+        return EXIT_OK
+
+    try:
+        code = _spark_failure_is_usage(write_all)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    if code == EXIT_OK and briefed:
+        part.replace(out)
+    else:
+        part.unlink(missing_ok=True)
+    return briefed, skipped, code
 
 
 def _start(master: str, conf: list[str]) -> "SparkContext":
@@ -150,9 +174,19 @@ def _spark_failure_is_usage(run: Callable[[], int]) -> int:
     except Exception as exc:
         if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
             raise
-        first = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
-        _err.print(f"newsweave: a Spark job failed: {first}")
+        _err.print(f"newsweave: a Spark job failed: {_why(str(exc)) or type(exc).__name__}")
         return EXIT_UNUSABLE
+
+
+def _why(error: str) -> str:
+    """The telling line of a Spark job's error: the Python exception an executor raised, else the first line."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b:?", line)]
+    # The executor's Python traceback is quoted inside the JVM's message; its last exception line is the cause.
+    python = [line for line in raised if not line.startswith(("org.", "java.", "py4j.", "scala."))]
+    if python:
+        return python[-1]
+    return (raised or lines or [""])[0]
 
 
 def _usage(message: str) -> NoReturn:

@@ -6,12 +6,13 @@ The commands are ``newsweave spark ingest`` and ``newsweave spark briefs``.
 """
 
 from newsweave.spark.jobs import RenderedBrief, briefs_on_spark, prepared_on_spark, store_clusters
-from newsweave.spark.session import java_available, parse_conf, spark_context
+from newsweave.spark.session import java_available, java_version, parse_conf, spark_context
 
 __all__ = [
     "RenderedBrief",
     "briefs_on_spark",
     "java_available",
+    "java_version",
     "parse_conf",
     "prepared_on_spark",
     "spark_context",

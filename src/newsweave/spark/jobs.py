@@ -16,25 +16,33 @@ Two jobs, each a thin layer over the library functions the local commands call:
   worker), and each brief comes back rendered as one line of the JSON
   contract, in the order the stories were given.
 
-Inputs are read where the driver runs (the units are small: a path, a line,
-a page) and sent to the executors a window at a time; the next window is
-computed while the driver consumes the current one, so the executors keep
-working while the driver writes.
+The driver walks the inputs into units (:mod:`newsweave.ingest.units`): a
+line of a JSON-lines file or a page of a WARC archive travels with its
+bytes, read by the driver; a file of the small formats (text, HTML, JSON,
+feeds) travels as its path and is read by the executor, so on a cluster
+such files must sit where every node sees them under the same path. Units
+go to the executors a window at a time; the next window is computed while
+the driver consumes the current one, so the executors keep working while
+the driver writes.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import threading
+import uuid
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from newsweave.brief import BriefConfig, Cluster, brief_batch
 from newsweave.errors import ConfigError
-from newsweave.ingest.common import Rejected
-from newsweave.ingest.units import Unit
+from newsweave.ingest.common import MAX_INPUT_BYTES, Rejected
+from newsweave.ingest.units import FileUnit, JsonLine, Unit
+from newsweave.ingest.warc import WarcPage
 from newsweave.intake import prepare_unit
 from newsweave.store import PreparedArticle, PrepareFailure, Store, _yield_to_the_writer
 
@@ -46,8 +54,11 @@ _Out = TypeVar("_Out")
 
 # Units sent to the executors in one job. A Spark job costs tens of
 # milliseconds to schedule; 10,000 units keep that under 1 % of the work,
-# and the driver holds at most two windows of prepared articles.
+# and the driver holds at most three windows (one being consumed, one
+# computed, one read). A window also closes at WINDOW_BYTES of input, so
+# large WARC pages or files do not make it gigabytes.
 INGEST_WINDOW = 10_000
+WINDOW_BYTES = 64 * 1024 * 1024
 # Stories briefed in one job: a brief takes about half a second, so a window
 # is minutes of work spread over the executors.
 BRIEF_WINDOW = 512
@@ -72,7 +83,21 @@ def prepared_on_spark(
     ``newsweave ingest``'s workers do (``store._yield_to_the_writer``).
     """
     work = _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
-    return _in_windows(context, work, units, window)
+    return _in_windows(context, work, units, window, size=_unit_bytes)
+
+
+def _unit_bytes(unit: Unit) -> int:
+    """About how many bytes of input a unit carries or names (what a window's memory grows with)."""
+    if isinstance(unit, JsonLine):
+        return unit.size
+    if isinstance(unit, WarcPage):
+        return len(unit.payload)
+    if isinstance(unit, FileUnit):
+        try:
+            return min(os.path.getsize(unit.path), MAX_INPUT_BYTES)
+        except OSError:
+            return 0
+    return 0
 
 
 _LOWERED = False  # per Python worker process
@@ -128,41 +153,73 @@ def _in_windows(
     items: Iterable[_In],
     window: int,
     per_slice: bool = False,
+    size: Callable[[_In], int] | None = None,
 ) -> Iterator[_Out]:
     """``work`` over ``items`` on the executors, a window at a time, results in order.
 
     ``work`` takes one item and returns a list of results, or (``per_slice``)
-    takes an iterator of items and yields results. One window runs while the
-    previous one's results are consumed here.
+    takes an iterator of items and yields results. A window holds ``window``
+    items, or fewer once their ``size`` reaches :data:`WINDOW_BYTES`. One
+    window runs while the previous one's results are consumed here. If the
+    consumer stops early or fails, the window in flight is cancelled (only
+    this call's jobs: they run in a job group of their own).
     """
     if window < 1:
         raise ConfigError(f"window must be at least 1, got {window}", window)
     iterator = iter(items)
     slices = max(1, context.defaultParallelism)
+    group = f"newsweave-{uuid.uuid4().hex}"
+    stopping = threading.Event()
 
     def job(block: Sequence[_In]) -> list[_Out]:
+        if stopping.is_set():
+            return []
+        # Local properties are per thread: the group names this thread's jobs only.
+        context.setJobGroup(group, "newsweave", interruptOnCancel=True)
         rdd = context.parallelize(block, min(slices, len(block)))
         mapped = rdd.mapPartitions(work) if per_slice else rdd.flatMap(work)
         return mapped.collect()  # collect keeps partition order, and each partition's
+
+    def next_block() -> list[_In]:
+        if size is None:
+            return list(islice(iterator, window))
+        block: list[_In] = []
+        total = 0
+        for item in iterator:
+            block.append(item)
+            total += size(item)
+            if len(block) >= window or total >= WINDOW_BYTES:
+                break
+        return block
 
     # One thread: Spark runs one job at a time here, the next while this thread's caller consumes.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsweave-spark") as pool:
         pending: deque[Future[list[_Out]]] = deque()
 
         def submit() -> None:
-            block = list(islice(iterator, window))
+            block = next_block()
             if block:
                 pending.append(pool.submit(job, block))
 
-        submit()
-        submit()
         try:
+            submit()
+            submit()
             while pending:
                 results = pending.popleft().result()
                 submit()
                 yield from results
         except BaseException:  # interrupted, a failed job, or the consumer stopped early
+            stopping.set()
             for future in pending:
                 future.cancel()
-            context.cancelAllJobs()  # so leaving does not wait for the window in flight
+            running = [future for future in pending if not future.done()]
+            # Cancel the window in flight instead of waiting for it. Again until it ends:
+            # its thread may submit the job just after a cancel (it checks ``stopping`` first).
+            while running:
+                try:
+                    context.cancelJobGroup(group)
+                except Exception:  # the context is stopped already: nothing is left to cancel
+                    break
+                if wait(running, timeout=0.5).done:
+                    break
             raise

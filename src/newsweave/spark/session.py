@@ -8,7 +8,9 @@ to get them, instead of a Py4J traceback from deep inside a job.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
@@ -36,10 +38,26 @@ _DEFAULTS = {
 }
 
 
-def java_available() -> bool:
-    """Whether a Java runtime is on PATH or under JAVA_HOME (Spark's JVM needs one, version 17 or later)."""
+def java_version() -> int | None:
+    """The major version of the Java that Spark would start (``JAVA_HOME``'s, else the one on PATH), or None."""
     home = os.environ.get("JAVA_HOME")
-    return shutil.which("java") is not None or bool(home and os.path.exists(os.path.join(home, "bin", "java")))
+    java = os.path.join(home, "bin", "java") if home else shutil.which("java")
+    if not java or not os.path.exists(java):
+        return None
+    try:
+        said = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60).stderr
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', said)
+    if found is None:
+        return None
+    major = int(found.group(1))
+    return int(found.group(2) or 0) if major == 1 else major  # "1.8.0" is Java 8
+
+
+def java_available() -> bool:
+    """Whether Spark would find Java 17 or later (what pyspark 4 needs)."""
+    return (java_version() or 0) >= 17
 
 
 def spark_context(master: str = "local[*]", conf: Mapping[str, str] | None = None, app_name: str = "newsweave") -> "SparkContext":
@@ -54,8 +72,14 @@ def spark_context(master: str = "local[*]", conf: Mapping[str, str] | None = Non
         from pyspark import SparkConf, SparkContext
     except ImportError as exc:
         raise ConfigError("Spark jobs need pyspark: pip install 'newsweave[spark]' (and Java 17)", "pyspark") from exc
-    if not java_available():
-        raise ConfigError("Spark needs Java 17 or later: install it (apt install openjdk-17-jre-headless) or set JAVA_HOME", "java")
+    version = java_version()
+    if version is None or version < 17:
+        found = "none found" if version is None else f"found Java {version}"
+        raise ConfigError(
+            f"Spark needs Java 17 or later ({found}; JAVA_HOME, else PATH): "
+            "install it (apt install openjdk-17-jre-headless) or set JAVA_HOME",
+            "java",
+        )
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     settings = dict(_DEFAULTS)
