@@ -145,6 +145,19 @@ def brief_articles(raw: Sequence[Article], config: BriefConfig = BriefConfig(), 
     return next(brief_batch([(None, raw, rejected)], config, nlp=nlp))
 
 
+def brief_stored_story(db_path: str | Path, story_id: int | str, config: BriefConfig = BriefConfig()) -> BriefOutcome:
+    """Brief story ``story_id`` of the store at ``db_path``; the brief's id is the story's.
+
+    What ``newsweave brief --db --story``, the web app and ``newsweave spark
+    briefs --db`` (through :func:`newsweave.spark.store_clusters`) make of a
+    stored story. Raises StoreError when there is no such database or story.
+    """
+    from newsweave.store import story_articles
+
+    articles = story_articles(db_path, story_id)  # checks the id
+    return next(brief_batch([(str(int(story_id)), articles, [])], config))
+
+
 def read_batch(path: Path) -> Iterator[Cluster]:
     """Clusters of a batch file: one ``{"id", "documents": [str | object]}`` a line.
 

@@ -14,6 +14,7 @@ from newsweave.brief import (
     BriefOutcome,
     brief_articles,
     brief_batch,
+    brief_stored_story,
     read_batch,
 )
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
@@ -69,24 +70,20 @@ def brief(
         if inputs:
             _usage("give either --batch FILE or INPUT files, not both")
         raise typer.Exit(_run_batch(batch, fmt, out, config))
+    if fmt == "jsonl":
+        _usage("--format jsonl goes with --batch; use json for one brief")
     if story is not None or db is not None:
         if story is None or db is None:
             _usage("--story and --db go together")
-        from newsweave.store import story_articles
-
         try:
-            raw = story_articles(db, story)
+            outcome = brief_stored_story(db, story, config)
         except NewsweaveError as exc:
             _usage(str(exc))
-        result_rejected: list[Rejected] = []
     else:
         if not inputs:
             _usage("give at least one INPUT (file, directory or -), or --batch FILE")
         result = read_inputs(inputs, recursive=recursive)
-        raw, result_rejected = result.articles, result.rejected
-    if fmt == "jsonl":
-        _usage("--format jsonl goes with --batch; use json for one brief")
-    outcome = brief_articles(raw, config, rejected=result_rejected)
+        outcome = brief_articles(result.articles, config, rejected=result.rejected)
     skipped = report_rejected(outcome.rejected)
     if outcome.brief is None:
         _err.print("newsweave: nothing usable to brief", markup=False)

@@ -36,7 +36,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from newsweave.brief import BriefConfig, BriefOutcome, articles_from_documents, brief_articles
-from newsweave.errors import ConfigError, NewsweaveError
+from newsweave.errors import ConfigError, NewsweaveError, StoreError
 from newsweave.ingest.common import Rejected
 
 MAX_DOCUMENTS = 100  # one story's reports; a crawl goes through `newsweave ingest`
@@ -199,15 +199,14 @@ def _stories(db: Path | None, limit: int = PAGE_STORIES, offset: int = 0) -> lis
 
 
 def _stored_brief(db: Path | None, story_id: str, config: BriefConfig) -> BriefOutcome:
-    from newsweave.store import story_articles
+    from newsweave.brief import brief_stored_story
 
     if db is None:
         raise _BadRequest(404, "no store: start the server with --db PATH")
     try:
-        articles = story_articles(db, story_id)  # refuses a missing database rather than create one
-    except NewsweaveError as exc:
+        outcome = brief_stored_story(db, story_id, config)  # refuses a missing database rather than create one
+    except StoreError as exc:
         raise _BadRequest(404, str(exc)) from exc
-    outcome = brief_articles(articles, config)
     if outcome.brief is None:
         raise _BadRequest(422, f"story {story_id}: nothing usable to brief", outcome.rejected)
     return outcome

@@ -185,3 +185,13 @@ def test_stories_of_a_missing_store_is_a_usage_error_that_creates_nothing(tmp_pa
     missing = tmp_path / "none.db"
     result = runner.invoke(app, ["stories", "--db", str(missing)])
     assert result.exit_code == 2 and "no such database" in " ".join(result.stderr.split()) and not missing.exists()
+
+
+def test_a_stored_story_s_brief_carries_the_story_s_id(tmp_path: Path) -> None:
+    db = tmp_path / "news.db"
+    assert runner.invoke(app, ["ingest", str(EXAMPLE), "--db", str(db), "--no-progress"]).exit_code == 0
+    result = runner.invoke(app, ["brief", "--db", str(db), "--story", "1", "-f", "json", "--words", "60"])
+    assert result.exit_code == 0, result.stderr
+    brief = json.loads(result.stdout)
+    assert brief["id"] == "1" and not contract_violations(brief)
+    assert runner.invoke(app, ["brief", "--db", str(db), "--story", "1", "-f", "jsonl"]).exit_code == 2

@@ -241,7 +241,8 @@ def test_spark_commands_end_to_end(spark: object, tmp_path: Path) -> None:
     briefs = _newsweave("spark", "briefs", "--db", str(db), "--out", str(out), "--master", "local[2]", cwd=tmp_path)
     assert briefs.returncode == 0, briefs.stderr
     (line,) = out.read_text(encoding="utf-8").splitlines()
-    assert json.loads(line)["schema"] == "newsweave.brief/1"
+    single = _newsweave("brief", "--db", str(db), "--story", "1", "-f", "json", cwd=tmp_path)
+    assert json.loads(line) == json.loads(single.stdout) and json.loads(line)["id"] == "1"
     nothing = _newsweave("spark", "ingest", str(junk), "--db", str(tmp_path / "other.db"), "--master", "local[2]", cwd=tmp_path)
     assert nothing.returncode == 2 and not (tmp_path / "other.db").exists()
     usage = _newsweave("spark", "briefs", "--out", str(out), cwd=tmp_path)
