@@ -60,12 +60,7 @@ def brief(
 
     if fmt not in FORMATS:
         _usage(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if out is not None and not out.parent.is_dir():
-        _usage(f"--out {out}: directory {out.parent} does not exist")
-    try:
-        config = BriefConfig(words=words)
-    except ConfigError as exc:
-        _usage(str(exc))
+    config = checked_config(words, out)
     if batch is not None:
         if inputs:
             _usage("give either --batch FILE or INPUT files, not both")
@@ -123,6 +118,16 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
         return EXIT_UNUSABLE
     _write("\n".join(lines), out)
     return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def checked_config(words: int, out: Optional[Path]) -> BriefConfig:
+    """The briefs' settings, with --out's directory checked; a usage error (exit 2) when either is wrong."""
+    if out is not None and not out.parent.is_dir():
+        _usage(f"--out {out}: directory {out.parent} does not exist")
+    try:
+        return BriefConfig(words=words)
+    except ConfigError as exc:
+        _usage(str(exc))
 
 
 def count_batch_lines(path: Path) -> int:

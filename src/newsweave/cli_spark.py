@@ -81,20 +81,15 @@ def spark_briefs(
     Each line of --out is one brief in the JSON contract, as 'newsweave
     brief --batch' writes it; with --db its id is the story's id.
     """
-    from newsweave.brief import BriefConfig, read_batch
-    from newsweave.cli_brief import count_batch_lines
+    from newsweave.brief import read_batch
+    from newsweave.cli_brief import checked_config, count_batch_lines
     from newsweave.ingest.common import input_name
     from newsweave.spark import briefs_on_spark, store_clusters
     from newsweave.store import Store
 
     if (db is None) == (batch is None):
         _usage("give either --db STORE or --batch FILE")
-    if not out.parent.is_dir():
-        _usage(f"--out {out}: directory {out.parent} does not exist")
-    try:
-        config = BriefConfig(words=words)
-    except NewsweaveError as exc:
-        _usage(str(exc))
+    config = checked_config(words, out)
     if batch is not None:
         count_batch_lines(batch)  # missing, empty or binary: a usage error before Spark starts
     with contextlib.ExitStack() as resources:
