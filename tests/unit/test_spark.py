@@ -252,3 +252,19 @@ def test_spark_commands_end_to_end(spark: object, tmp_path: Path) -> None:
     bad_master = _newsweave("spark", "briefs", "--db", str(db), "--out", str(out), "--master", "nowhere://x", cwd=tmp_path)
     assert bad_master.returncode == 2 and "Spark did not start" in bad_master.stderr, bad_master.stderr
     assert out.read_text(encoding="utf-8").splitlines() == [line]  # the earlier briefs are still there
+
+
+def test_a_failed_job_is_told_by_the_exception_the_executor_raised() -> None:
+    from newsweave.cli_spark import _why
+
+    error = (
+        "An error occurred while calling z:org.apache.spark.api.python.PythonRDD.collectAndServe.\n"
+        ": org.apache.spark.SparkException: Job aborted due to stage failure: Task 0 in stage 1.0 failed 1 times, "
+        "most recent failure: org.apache.spark.api.python.PythonException: Traceback (most recent call last):\n"
+        '  File "worker.py", line 1, in main\n'
+        "MemoryError: while reading crawl.jsonl:12\n"
+        "\tat org.apache.spark.api.python.BasePythonRunner.handlePythonException(PythonRunner.scala:621)\n"
+    )
+    assert _why(error) == "MemoryError: while reading crawl.jsonl:12"
+    assert _why("org.apache.spark.SparkException: Job 3 cancelled\n\tat x") == "org.apache.spark.SparkException: Job 3 cancelled"
+    assert _why("") == ""
