@@ -9,7 +9,6 @@ and per-story work spread over Spark's executors.
 from __future__ import annotations
 
 import contextlib
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, NoReturn, Optional
 
@@ -38,7 +37,9 @@ _CONF_HELP = "Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4
 
 @spark_app.command("ingest")
 def spark_ingest(
-    inputs: list[str] = typer.Argument(..., help="Files, directories, feeds, WARC files, or - for JSON lines on stdin."),
+    inputs: list[str] = typer.Argument(
+        ..., help="Files, directories, feeds, WARC files, - for JSON lines on stdin, or URLs of JSON-lines files Spark reads (hdfs://, s3a://, file://)."
+    ),
     db: Path = typer.Option(..., "--db", help="The newsweave database (created when missing)."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Walk directories recursively."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on stderr."),
@@ -53,13 +54,12 @@ def spark_ingest(
     the store is the one 'newsweave ingest' writes from the same inputs.
     """
     from newsweave.cli_stream import store_prepared
-    from newsweave.ingest.units import iter_units
-    from newsweave.spark import prepared_on_spark
+    from newsweave.spark import prepared_inputs_on_spark
 
     context = _start(master, conf)
     try:
         # Closed before Spark stops: a window still in flight is cancelled while Spark can hear it.
-        with contextlib.closing(prepared_on_spark(context, iter_units(inputs, recursive=recursive), window)) as items:
+        with contextlib.closing(prepared_inputs_on_spark(context, inputs, recursive=recursive, window=window)) as items:
             code = _spark_failure_is_usage(lambda: store_prepared(items, db, progress=progress, memory=memory))
     finally:
         context.stop()
@@ -169,19 +169,10 @@ def _spark_failure_is_usage(run: Callable[[], int]) -> int:
     except Exception as exc:
         if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
             raise
-        _err.print(f"newsweave: a Spark job failed: {_why(str(exc)) or type(exc).__name__}")
+        from newsweave.spark.jobs import job_failure_reason
+
+        _err.print(f"newsweave: a Spark job failed: {job_failure_reason(str(exc)) or type(exc).__name__}")
         return EXIT_UNUSABLE
-
-
-def _why(error: str) -> str:
-    """The telling line of a Spark job's error: the Python exception an executor raised, else the first line."""
-    lines = [line.strip() for line in error.splitlines() if line.strip()]
-    raised = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b:?", line)]
-    # The executor's Python traceback is quoted inside the JVM's message; its last exception line is the cause.
-    python = [line for line in raised if not line.startswith(("org.", "java.", "py4j.", "scala."))]
-    if python:
-        return python[-1]
-    return (raised or lines or [""])[0]
 
 
 def _usage(message: str) -> NoReturn:

@@ -8,7 +8,9 @@ missing; ``make test`` installs both.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import sqlite3
@@ -107,6 +109,30 @@ def test_ingest_on_spark_stores_and_reports_what_ingest_does(spark: object, tmp_
     dump = _store_dump(tmp_path / "spark.db")
     assert dump == _store_dump(tmp_path / "local.db")
     assert len(dump["stories"]) == 3  # the visit, the quake, the flood
+
+
+def test_a_json_lines_url_is_read_by_spark_and_stored_as_the_file_would_be(spark: object, tmp_path: Path) -> None:
+    from newsweave.spark import prepared_inputs_on_spark
+
+    inputs = _mixed_inputs(tmp_path)
+    stream = Path(inputs[1])
+    stream.write_bytes(stream.read_bytes().replace(b"\n", b"\r\n", 3))  # Windows line ends on the first lines
+    as_urls = [inputs[0], stream.as_uri(), inputs[2], inputs[3], (tmp_path / "gone.jsonl").as_uri()]
+    results = []
+    for items in (chain.from_iterable(map(prepare_unit, iter_units(inputs))), prepared_inputs_on_spark(spark, as_urls, window=3)):  # type: ignore[arg-type]
+        db = tmp_path / f"{len(results)}.db"
+        stderr = io.StringIO()
+        with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            code = store_prepared(items, db, progress=False, memory=1000)
+        results.append((code, sorted(stderr.getvalue().replace("file://", "").splitlines()), repr(_store_dump(db)).replace("file://", "")))
+    (local_code, local_err, local_dump), (code, err, dump) = results
+    assert code == local_code == 1 and dump == local_dump
+    gone = [line for line in err if "gone.jsonl" in line]
+    assert len(gone) == 1 and "Spark cannot read it" in gone[0] and "does not exist" in gone[0]
+    assert [line for line in err if "gone.jsonl" not in line and line.startswith("skipped ")] == [
+        line for line in local_err if line.startswith("skipped ")
+    ]
+    assert len(local_err) > 5
 
 
 @pytest.mark.skipif(not BASIL.exists(), reason="needs ../shared/benchmarks/cluster/basil-dev.jsonl")
@@ -255,7 +281,7 @@ def test_spark_commands_end_to_end(spark: object, tmp_path: Path) -> None:
 
 
 def test_a_failed_job_is_told_by_the_exception_the_executor_raised() -> None:
-    from newsweave.cli_spark import _why
+    from newsweave.spark.jobs import job_failure_reason as _why
 
     error = (
         "An error occurred while calling z:org.apache.spark.api.python.PythonRDD.collectAndServe.\n"

@@ -30,18 +30,19 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 import uuid
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from itertools import islice
+from itertools import groupby, islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from newsweave.brief import BriefConfig, Cluster, brief_batch
 from newsweave.errors import ConfigError
 from newsweave.ingest.common import MAX_INPUT_BYTES, Rejected
-from newsweave.ingest.units import FileUnit, JsonLine, Unit
+from newsweave.ingest.units import FileUnit, JsonLine, Unit, iter_units
 from newsweave.ingest.warc import WarcPage
 from newsweave.intake import prepare_unit
 from newsweave.store import PreparedArticle, PrepareFailure, Store, _yield_to_the_writer
@@ -84,6 +85,74 @@ def prepared_on_spark(
     """
     work = _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
     return _in_windows(context, work, units, window, size=_unit_bytes)
+
+
+def prepared_inputs_on_spark(
+    context: "SparkContext", inputs: Sequence[str], *, recursive: bool = False, window: int = INGEST_WINDOW
+) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
+    """Every input prepared on the executors, in order: what ``newsweave spark ingest`` stores.
+
+    An input given as a URL (``hdfs://``, ``s3a://``, ``file://`` ...) is a
+    JSON-lines file that Spark itself reads, split over the executors, so it
+    need not be seen by the driver; its lines are named ``URL:N`` as a local
+    file's are. Any other input is read as ``newsweave ingest`` reads it
+    (:func:`prepared_on_spark` over its units).
+    """
+    for is_url, group in groupby(inputs, key=lambda item: bool(_URL.match(item))):
+        if is_url:
+            for url in group:
+                yield from _json_lines_read_by_spark(context, url)
+        else:
+            yield from prepared_on_spark(context, iter_units(list(group), recursive=recursive), window)
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _json_lines_read_by_spark(context: "SparkContext", url: str) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
+    """A JSON-lines file read by Spark's executors, each line prepared where it was read; in line order.
+
+    A URL Spark cannot read is rejected by name, and the other inputs go on.
+    """
+    work = _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
+    try:
+        # Line numbers count blank lines, as a file's do (zipWithIndex lists the splits: a missing path fails here).
+        lines = context.textFile(url, use_unicode=False).zipWithIndex()
+        prepared = lines.mapPartitions(functools.partial(_prepare_lines, url, work))
+        results = prepared.toLocalIterator(prefetchPartitions=True)  # split by split, in order
+        first = next(results)
+    except StopIteration:
+        return
+    except Exception as exc:  # no such path, no access, not a file system Spark knows
+        if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+            raise
+        yield Rejected(url, f"Spark cannot read it: {job_failure_reason(str(exc))}")
+        return
+    yield first
+    yield from results
+
+
+def _prepare_lines(
+    url: str, work: Callable[[Unit], list[PreparedArticle | PrepareFailure | Rejected]], lines: Iterable[tuple[bytes, int]]
+) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
+    """Runs on an executor: the lines of one split of a JSON-lines file, as units, prepared."""
+    for data, index in lines:
+        if not data.strip():
+            continue
+        too_long = len(data) > MAX_INPUT_BYTES
+        yield from work(JsonLine(f"{url}:{index + 1}", None if too_long else data, len(data)))
+
+
+def job_failure_reason(error: str) -> str:
+    """The telling line of a Spark job's error: the Python exception an executor raised, else the first line."""
+    # Py4J quotes the Java exception after ": " on the line below its own.
+    lines = [line.strip().removeprefix(": ") for line in error.splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b:?", line)]
+    # The executor's Python traceback is quoted inside the JVM's message; its last exception line is the cause.
+    python = [line for line in raised if not line.startswith(("org.", "java.", "py4j.", "scala."))]
+    if python:
+        return python[-1]
+    return (raised or lines or [""])[0]
 
 
 def _unit_bytes(unit: Unit) -> int:
