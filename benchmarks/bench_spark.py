@@ -5,7 +5,8 @@
 Each pair runs in child processes, one after the other, on the same input:
 - ``newsweave ingest`` and ``newsweave spark ingest`` on ``--count`` inputs of
   the synthetic stream (``synthetic_stream.py``, built from
-  ``../shared/benchmarks/cluster``); the two stores must hold the same rows;
+  ``../shared/benchmarks/cluster``), the latter given the file's path and
+  then its ``file://`` URL (read by Spark); the stores must hold the same rows;
 - ``newsweave brief --batch`` and ``newsweave spark briefs --batch`` on the
   NeuS and AllSides sets of ``../shared/benchmarks/mds``; the two outputs
   must be byte for byte the same.
@@ -54,7 +55,7 @@ def _dump(db: Path) -> tuple[object, ...]:
         )
 
 
-def _ingest_pair(newsweave: str, args: argparse.Namespace, tmp: Path) -> tuple[str, float, float, str]:
+def _ingest_rows(newsweave: str, args: argparse.Namespace, tmp: Path) -> list[tuple[str, float, float, str]]:
     from synthetic_stream import real_events, write_stream
 
     stream = Path(args.stream) if args.stream else tmp / "stream.jsonl"
@@ -65,7 +66,13 @@ def _ingest_pair(newsweave: str, args: argparse.Namespace, tmp: Path) -> tuple[s
     local_s, _ = _run([newsweave, "ingest", str(stream), "--db", str(local_db), "--no-progress"])
     spark_s, _ = _run([newsweave, "spark", "ingest", str(stream), "--db", str(spark_db), "--no-progress", "--master", args.master])
     same = "yes" if _dump(local_db) == _dump(spark_db) else "NO"
-    return (f"ingest, synthetic stream ({inputs:,} inputs)", local_s, spark_s, same)
+    url_db = tmp / "url.db"
+    url_s, _ = _run([newsweave, "spark", "ingest", stream.resolve().as_uri(), "--db", str(url_db), "--no-progress", "--master", args.master])
+    url_same = "yes" if _dump(local_db) == _dump(url_db) else "NO"
+    return [
+        (f"ingest, synthetic stream ({inputs:,} inputs)", local_s, spark_s, same),
+        ("ingest, the same stream as a file:// URL, read by Spark", local_s, url_s, url_same),
+    ]
 
 
 def main() -> None:
@@ -80,7 +87,7 @@ def main() -> None:
     print(f"<!-- {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs, master {args.master} -->")
     with tempfile.TemporaryDirectory() as tmp:
         if "ingest" in args.jobs:
-            rows.append(_ingest_pair(newsweave, args, Path(tmp)))
+            rows.extend(_ingest_rows(newsweave, args, Path(tmp)))
         if "briefs" in args.jobs:
             for name, words in (("neus-val.jsonl", 66), ("allsides-dev.jsonl", 110)):
                 batch = SHARED / "mds" / name
