@@ -71,7 +71,9 @@ def spark_briefs(
     out: Path = typer.Option(..., "--out", "-o", help="Write the briefs here: JSON lines, one brief a line."),
     db: Optional[Path] = typer.Option(None, "--db", help="Brief the stories of this store ..."),
     batch: Optional[Path] = typer.Option(None, "--batch", help="... or the clusters of CLUSTERS.jsonl (one {id, documents} a line)."),
-    min_articles: int = typer.Option(2, "--min-articles", min=1, help="With --db: only stories of at least this many articles."),
+    min_sources: int = typer.Option(
+        2, "--min-sources", min=1, help="With --db: only stories carried by at least this many independent origins (copies count once)."
+    ),
     words: int = typer.Option(120, "--words", "-w", help="Summary length in words."),
     master: str = typer.Option("local[*]", "--master", help=_MASTER_HELP),
     conf: list[str] = typer.Option([], "--conf", help=_CONF_HELP),
@@ -97,7 +99,7 @@ def spark_briefs(
             store = resources.enter_context(Store.open(db, create=False)) if db is not None else None
         except NewsweaveError as exc:
             _usage(str(exc))
-        clusters = store_clusters(store, min_articles) if store is not None else read_batch(batch)  # type: ignore[arg-type]
+        clusters = store_clusters(store, min_sources) if store is not None else read_batch(batch)  # type: ignore[arg-type]
         context = _start(master, conf)
         resources.callback(context.stop)
         briefs = resources.enter_context(contextlib.closing(briefs_on_spark(context, clusters, config)))

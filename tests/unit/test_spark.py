@@ -149,7 +149,7 @@ def test_briefs_on_spark_are_the_briefs_made_here(spark: object, tmp_path: Path,
     _ingest_both(spark, _mixed_inputs(tmp_path), tmp_path, capsys, window=100)
     config = BriefConfig(words=60)
     with Store.open(tmp_path / "spark.db", create=False) as store:
-        clusters = list(store_clusters(store, min_articles=1))
+        clusters = list(store_clusters(store, min_sources=1))
     assert [c[0] for c in clusters] == ["1", "2", "3"]
     here = [render_json(o.brief, indent=None) for o in brief_batch(clusters, config) if o.brief is not None]
     there = list(briefs_on_spark(spark, clusters, config, window=2))
@@ -191,20 +191,25 @@ def test_briefs_on_spark_of_a_batch_name_what_they_skip(spark: object, tmp_path:
     assert [r.input.rsplit("/", 1)[-1] for b in there for r in b.rejected] == ["clusters.jsonl:1#d3", "clusters.jsonl:2", "clusters.jsonl:3#d0"]
 
 
-def test_store_clusters_keep_stories_of_enough_articles(tmp_path: Path) -> None:
+def test_store_clusters_keep_stories_of_enough_independent_origins(tmp_path: Path) -> None:
     from newsweave.model import Article
     from newsweave.store import StreamIngest
 
+    quake_again = "Rescuers searched collapsed homes in Tarnova after Monday's 6.1 earthquake left 12 people dead and hundreds homeless."
+    texts = [QUAKE, QUAKE + " More soon.", quake_again, FLOOD, FLOOD + " Schools stayed closed."]
     with Store.open(tmp_path / "s.db") as store:
         stream = StreamIngest(store)
-        texts = [QUAKE, QUAKE + " Aid arrived on Tuesday.", FLOOD]
         for n, text in enumerate(texts):
-            list(stream.add_many([Article(id=f"a{n}", text=text, published=dt.date(2021, 3, 3 if n < 2 else 9))]))
+            list(stream.add_many([Article(id=f"a{n}", text=text, published=dt.date(2021, 3, 3 if n < 3 else 9))]))
         stream.finish()
-        assert [(c[0], len(c[1])) for c in store_clusters(store, min_articles=2)] == [("1", 2)]
-        assert len(list(store_clusters(store, min_articles=1))) == 2
+        stories = {s.id: (len(s.article_ids), s.sources) for s in store.stories()}
+        assert sorted(stories.values()) == [(2, 1), (3, 2)]  # the flood only through a copy
+        (quake,) = store_clusters(store, min_sources=2)
+        assert stories[quake[0]] == (3, 2) and [a.id for a in quake[1]] == ["a0", "a1", "a2"]
+        assert len(list(store_clusters(store, min_sources=1))) == 2
+        assert list(store_clusters(store, min_sources=3)) == []
         with pytest.raises(ConfigError):
-            list(store_clusters(store, min_articles=0))
+            list(store_clusters(store, min_sources=0))
 
 
 def test_missing_pyspark_or_java_is_a_clear_config_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -191,10 +191,15 @@ def briefs_on_spark(
     return _in_windows(context, functools.partial(_brief_slice, config), clusters, window, per_slice=True)
 
 
-def store_clusters(store: Store, min_articles: int = 2) -> Iterator[Cluster]:
-    """The stored stories of at least ``min_articles`` articles as clusters to brief (id: the story's id)."""
-    if min_articles < 1:
-        raise ConfigError(f"min_articles must be at least 1, got {min_articles}", min_articles)
+def store_clusters(store: Store, min_sources: int = 2) -> Iterator[Cluster]:
+    """The stored stories carried by at least ``min_sources`` independent origins, as clusters to brief.
+
+    Near-duplicates (a wire story and its copies) count as one origin, as
+    ``newsweave stories`` counts them: a story only copies carry has one
+    account to brief, not several. Each cluster's id is its story's id.
+    """
+    if min_sources < 1:
+        raise ConfigError(f"min_sources must be at least 1, got {min_sources}", min_sources)
     page = 1000
     offset = 0
     while True:
@@ -203,7 +208,7 @@ def store_clusters(store: Store, min_articles: int = 2) -> Iterator[Cluster]:
             return
         offset += len(stories)
         for story in stories:
-            if len(story.article_ids) >= min_articles:
+            if story.sources >= min_sources:
                 yield (story.id, [store.get_article(a) for a in story.article_ids], [])
 
 
