@@ -171,15 +171,17 @@ def read_batch(path: Path) -> Iterator[Cluster]:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}", name) from exc
     with handle:
         for where, record in json_lines(handle, name):
-            if isinstance(record, Rejected):
-                yield (None, [], [record])
-                continue
-            if not isinstance(record, dict) or not isinstance(record.get("documents"), list):
-                yield (None, [], [Rejected(where, "expected an object with a 'documents' list")])
-                continue
-            cluster_id = str(record.get("id", where))
-            result = articles_from_documents(record["documents"], where)
-            yield (cluster_id, result.articles, result.rejected)
+            yield cluster_of_record(record, where)
+
+
+def cluster_of_record(record: object, where: str) -> Cluster:
+    """The cluster a batch line holds (``{"id", "documents"}``); with no articles and the reason when it holds none."""
+    if isinstance(record, Rejected):
+        return (None, [], [record])
+    if not isinstance(record, dict) or not isinstance(record.get("documents"), list):
+        return (None, [], [Rejected(where, "expected an object with a 'documents' list")])
+    result = articles_from_documents(record["documents"], where)
+    return (str(record.get("id", where)), result.articles, result.rejected)
 
 
 def articles_from_documents(documents: Sequence[object], where: str) -> IngestResult:

@@ -70,7 +70,9 @@ def spark_ingest(
 def spark_briefs(
     out: Path = typer.Option(..., "--out", "-o", help="Write the briefs here: JSON lines, one brief a line."),
     db: Optional[Path] = typer.Option(None, "--db", help="Brief the stories of this store ..."),
-    batch: Optional[Path] = typer.Option(None, "--batch", help="... or the clusters of CLUSTERS.jsonl (one {id, documents} a line)."),
+    batch: Optional[str] = typer.Option(
+        None, "--batch", help="... or the clusters of CLUSTERS.jsonl (one {id, documents} a line; a URL such as hdfs://... is read by Spark)."
+    ),
     min_sources: int = typer.Option(
         2, "--min-sources", min=1, help="With --db: only stories carried by at least this many independent origins (copies count once)."
     ),
@@ -86,27 +88,34 @@ def spark_briefs(
     from newsweave.brief import read_batch
     from newsweave.cli_brief import checked_config, count_batch_lines
     from newsweave.ingest.common import input_name
-    from newsweave.spark import briefs_on_spark, store_clusters
+    from newsweave.spark import batch_briefs_read_by_spark, briefs_on_spark, store_clusters
+    from newsweave.spark.jobs import is_url
     from newsweave.store import Store
 
     if (db is None) == (batch is None):
         _usage("give either --db STORE or --batch FILE")
     config = checked_config(words, out)
-    if batch is not None:
-        count_batch_lines(batch)  # missing, empty or binary: a usage error before Spark starts
+    batch_url = batch if batch is not None and is_url(batch) else None
+    batch_path = Path(batch) if batch is not None and batch_url is None else None
+    if batch_path is not None:
+        count_batch_lines(batch_path)  # missing, empty or binary: a usage error before Spark starts
     with contextlib.ExitStack() as resources:
         try:
             store = resources.enter_context(Store.open(db, create=False)) if db is not None else None
         except NewsweaveError as exc:
             _usage(str(exc))
-        clusters = store_clusters(store, min_sources) if store is not None else read_batch(batch)  # type: ignore[arg-type]
         context = _start(master, conf)
         resources.callback(context.stop)
-        briefs = resources.enter_context(contextlib.closing(briefs_on_spark(context, clusters, config)))
+        if batch_url is not None:
+            briefs = batch_briefs_read_by_spark(context, batch_url, config)
+        else:
+            clusters = store_clusters(store, min_sources) if store is not None else read_batch(batch_path)  # type: ignore[arg-type]
+            briefs = briefs_on_spark(context, clusters, config)
+        resources.enter_context(contextlib.closing(briefs))
         briefed, skipped, code = _write_briefs(briefs, out)
     if code == EXIT_OK and not briefed:
-        what = "story" if db is not None else "cluster"
-        _err.print(f"newsweave: {input_name(db if db is not None else batch)}: no {what} could be briefed")  # type: ignore[arg-type]
+        what, name = ("story", input_name(db)) if db is not None else ("cluster", batch_url or input_name(batch_path))  # type: ignore[arg-type]
+        _err.print(f"newsweave: {name}: no {what} could be briefed")
     if code != EXIT_OK or not briefed:
         raise typer.Exit(EXIT_UNUSABLE)
     _err.print(f"{briefed} briefs written to {input_name(out)}" + (f", {skipped} skipped" if skipped else ""))

@@ -189,6 +189,15 @@ def test_briefs_on_spark_of_a_batch_name_what_they_skip(spark: object, tmp_path:
     ]
     assert there[0].json_line == render_json(here[0].brief, indent=None)  # type: ignore[arg-type]
     assert [r.input.rsplit("/", 1)[-1] for b in there for r in b.rejected] == ["clusters.jsonl:1#d3", "clusters.jsonl:2", "clusters.jsonl:3#d0"]
+    # The same file given as a URL is read by Spark itself: the same briefs, the lines named by the URL.
+    from newsweave.spark import batch_briefs_read_by_spark
+
+    by_url = list(batch_briefs_read_by_spark(spark, batch.as_uri(), BriefConfig(words=60)))
+    renamed = [(b.cluster_id, b.json_line and b.json_line.replace(batch.as_uri(), str(batch))) for b in by_url]
+    assert renamed == [(b.cluster_id, b.json_line) for b in there]  # a brief names what it skipped
+    assert [r.input for b in by_url for r in b.rejected] == [batch.as_uri() + s for s in (":1#d3", ":2", ":3#d0")]
+    with pytest.raises(ConfigError, match="gone.jsonl: Spark cannot read it"):
+        list(batch_briefs_read_by_spark(spark, (tmp_path / "gone.jsonl").as_uri()))
 
 
 def test_store_clusters_keep_stories_of_enough_independent_origins(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ from itertools import groupby, islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from newsweave.brief import BriefConfig, Cluster, brief_batch
-from newsweave.errors import ConfigError
+from newsweave.errors import ConfigError, InputError
 from newsweave.ingest.common import MAX_INPUT_BYTES, Rejected
 from newsweave.ingest.units import FileUnit, JsonLine, Unit, iter_units
 from newsweave.ingest.warc import WarcPage
@@ -98,8 +98,8 @@ def prepared_inputs_on_spark(
     file's are. Any other input is read as ``newsweave ingest`` reads it
     (:func:`prepared_on_spark` over its units).
     """
-    for is_url, group in groupby(inputs, key=lambda item: bool(_URL.match(item))):
-        if is_url:
+    for url_group, group in groupby(inputs, key=is_url):
+        if url_group:
             for url in group:
                 yield from _json_lines_read_by_spark(context, url)
         else:
@@ -107,6 +107,11 @@ def prepared_inputs_on_spark(
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(item: str) -> bool:
+    """Whether an input names a file by URL (``hdfs://``, ``s3a://``, ``file://`` ...), for Spark to read."""
+    return bool(_URL.match(item))
 
 
 def _json_lines_read_by_spark(context: "SparkContext", url: str) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
@@ -210,6 +215,48 @@ def store_clusters(store: Store, min_sources: int = 2) -> Iterator[Cluster]:
         for story in stories:
             if story.sources >= min_sources:
                 yield (story.id, [store.get_article(a) for a in story.article_ids], [])
+
+
+def batch_briefs_read_by_spark(context: "SparkContext", url: str, config: BriefConfig = BriefConfig()) -> Iterator[RenderedBrief]:
+    """Brief every cluster of a batch file (``{"id", "documents"}`` a line) that Spark reads itself, split over the executors.
+
+    For a file on ``hdfs://`` or ``s3a://`` (any URL Spark reads): its lines
+    are named ``URL:N`` as ``read_batch`` names a local file's, and the
+    briefs come back in line order. Raises ConfigError naming the URL when
+    Spark cannot read it.
+    """
+    try:
+        lines = context.textFile(url, use_unicode=False).zipWithIndex()  # lists the splits: a missing path fails here
+        briefs = lines.mapPartitions(functools.partial(_brief_lines, url, config)).toLocalIterator(prefetchPartitions=True)
+        first = next(briefs)
+    except StopIteration:
+        return
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+            raise
+        raise ConfigError(f"{url}: Spark cannot read it: {job_failure_reason(str(exc))}", url) from exc
+    yield first
+    yield from briefs
+
+
+def _brief_lines(url: str, config: BriefConfig, lines: Iterable[tuple[bytes, int]]) -> Iterator[RenderedBrief]:
+    """Runs on an executor: the clusters of one split of a batch file, briefed."""
+    from newsweave.brief import cluster_of_record
+    from newsweave.ingest.records import parse_json
+
+    def clusters() -> Iterator[Cluster]:
+        for data, index in lines:
+            text = data.decode("utf-8", "replace")  # as read_batch opens a file
+            if not text.strip():
+                continue
+            where = f"{url}:{index + 1}"
+            try:
+                record: object = parse_json(text, where)
+            except InputError as exc:
+                record = Rejected(where, exc.reason)
+            yield cluster_of_record(record, where)
+
+    return _brief_slice(config, clusters())
 
 
 def _brief_slice(config: BriefConfig, clusters: Iterable[Cluster]) -> Iterator[RenderedBrief]:
