@@ -8,8 +8,9 @@ Each pair runs in child processes, one after the other, on the same input:
   ``../shared/benchmarks/cluster``), the latter given the file's path and
   then its ``file://`` URL (read by Spark); the stores must hold the same rows;
 - ``newsweave brief --batch`` and ``newsweave spark briefs --batch`` on the
-  NeuS and AllSides sets of ``../shared/benchmarks/mds``; the two outputs
-  must be byte for byte the same.
+  NeuS and AllSides sets of ``../shared/benchmarks/mds``, given as a path and
+  as a ``file://`` URL; the outputs must be byte for byte the same (but for
+  the file's name in what a brief says it skipped).
 Times are wall-clock seconds of the whole command (Python start, spaCy load,
 and for Spark the JVM's start). Not collected by pytest.
 """
@@ -97,6 +98,10 @@ def main() -> None:
                 spark_s, _ = _run([newsweave, "spark", "briefs", "--batch", str(batch), "--words", str(words), "--out", str(there), "--master", args.master])
                 same = "yes" if here.read_bytes() == there.read_bytes() else "NO"
                 rows.append((f"briefs, {name} ({clusters} clusters)", local_s, spark_s, same))
+                url = batch.resolve().as_uri()
+                url_s, _ = _run([newsweave, "spark", "briefs", "--batch", url, "--words", str(words), "--out", str(there), "--master", args.master])
+                same = "yes" if here.read_bytes() == there.read_bytes().replace(url.encode(), str(batch).encode()) else "NO"
+                rows.append((f"briefs, {name} as a file:// URL, read by Spark", local_s, url_s, same))
     print("| job | local (s) | Spark (s) | local / Spark | same output |")
     print("| --- | ---: | ---: | ---: | :---: |")
     for job, local_s, spark_s, same in rows:
