@@ -178,10 +178,10 @@ def _spark_failure_is_usage(run: Callable[[], int]) -> int:
     try:
         return run()
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
-            raise
-        from newsweave.spark.jobs import job_failure_reason
+        from newsweave.spark.jobs import is_spark_error, job_failure_reason
 
+        if not is_spark_error(exc):
+            raise
         _err.print(f"newsweave: a Spark job failed: {job_failure_reason(str(exc)) or type(exc).__name__}")
         return EXIT_UNUSABLE
 

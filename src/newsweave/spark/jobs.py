@@ -83,8 +83,12 @@ def prepared_on_spark(
     single writer bounds the rate: they run at the lowest priority, as
     ``newsweave ingest``'s workers do (``store._yield_to_the_writer``).
     """
-    work = _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
-    return _in_windows(context, work, units, window, size=_unit_bytes)
+    return _in_windows(context, _preparing_on(context), units, window, size=_unit_bytes)
+
+
+def _preparing_on(context: "SparkContext") -> Callable[[Unit], list[PreparedArticle | PrepareFailure | Rejected]]:
+    """``prepare_unit``, at the lowest priority on a local master (see :func:`prepared_on_spark`)."""
+    return _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
 
 
 def prepared_inputs_on_spark(
@@ -119,33 +123,51 @@ def _json_lines_read_by_spark(context: "SparkContext", url: str) -> Iterator[Pre
 
     A URL Spark cannot read is rejected by name, and the other inputs go on.
     """
-    work = _prepare_beside_the_writer if context.master.startswith("local") else prepare_unit
+    try:
+        yield from _lines_read_by_spark(context, url, functools.partial(_prepare_lines, _preparing_on(context)))
+    except InputError as exc:
+        yield Rejected(url, exc.reason)
+
+
+def _prepare_lines(
+    work: Callable[[Unit], list[PreparedArticle | PrepareFailure | Rejected]], lines: Iterable[tuple[str, bytes]]
+) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
+    """Runs on an executor: the named lines of one split of a JSON-lines file, as units, prepared."""
+    for where, data in lines:
+        too_long = len(data) > MAX_INPUT_BYTES
+        yield from work(JsonLine(where, None if too_long else data, len(data)))
+
+
+def _lines_read_by_spark(context: "SparkContext", url: str, per_split: Callable[[Iterator[tuple[str, bytes]]], Iterable[_Out]]) -> Iterator[_Out]:
+    """``per_split`` over each split of a file Spark reads itself, given its non-blank lines as ``(URL:N, bytes)``.
+
+    Results come split by split, in line order. Raises InputError naming
+    the URL when Spark cannot read it (no such path, no access, a file
+    system Spark does not know).
+    """
     try:
         # Line numbers count blank lines, as a file's do (zipWithIndex lists the splits: a missing path fails here).
         lines = context.textFile(url, use_unicode=False).zipWithIndex()
-        prepared = lines.mapPartitions(functools.partial(_prepare_lines, url, work))
-        results = prepared.toLocalIterator(prefetchPartitions=True)  # split by split, in order
+        results = lines.mapPartitions(functools.partial(_named_lines, url, per_split)).toLocalIterator(prefetchPartitions=True)
         first = next(results)
     except StopIteration:
         return
-    except Exception as exc:  # no such path, no access, not a file system Spark knows
-        if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
+    except Exception as exc:
+        if not is_spark_error(exc):
             raise
-        yield Rejected(url, f"Spark cannot read it: {job_failure_reason(str(exc))}")
-        return
+        raise InputError(f"{url}: Spark cannot read it: {job_failure_reason(str(exc))}", url) from exc
     yield first
     yield from results
 
 
-def _prepare_lines(
-    url: str, work: Callable[[Unit], list[PreparedArticle | PrepareFailure | Rejected]], lines: Iterable[tuple[bytes, int]]
-) -> Iterator[PreparedArticle | PrepareFailure | Rejected]:
-    """Runs on an executor: the lines of one split of a JSON-lines file, as units, prepared."""
-    for data, index in lines:
-        if not data.strip():
-            continue
-        too_long = len(data) > MAX_INPUT_BYTES
-        yield from work(JsonLine(f"{url}:{index + 1}", None if too_long else data, len(data)))
+def _named_lines(url: str, per_split: Callable[[Iterator[tuple[str, bytes]]], Iterable[_Out]], lines: Iterable[tuple[bytes, int]]) -> Iterable[_Out]:
+    """Runs on an executor: ``per_split`` over a split's non-blank lines, each named ``URL:N``."""
+    return per_split((f"{url}:{index + 1}", data) for data, index in lines if data.strip())
+
+
+def is_spark_error(exc: BaseException) -> bool:
+    """Whether an exception comes from Spark or its Py4J bridge (a failed job, a path it cannot read), not newsweave."""
+    return type(exc).__module__.split(".")[0] in ("py4j", "pyspark")
 
 
 def job_failure_reason(error: str) -> str:
@@ -223,33 +245,24 @@ def batch_briefs_read_by_spark(context: "SparkContext", url: str, config: BriefC
     For a file on ``hdfs://`` or ``s3a://`` (any URL Spark reads): its lines
     are named ``URL:N`` as ``read_batch`` names a local file's, and the
     briefs come back in line order. Raises ConfigError naming the URL when
-    Spark cannot read it.
+    Spark cannot read it: the batch is the whole input.
     """
     try:
-        lines = context.textFile(url, use_unicode=False).zipWithIndex()  # lists the splits: a missing path fails here
-        briefs = lines.mapPartitions(functools.partial(_brief_lines, url, config)).toLocalIterator(prefetchPartitions=True)
-        first = next(briefs)
-    except StopIteration:
-        return
-    except Exception as exc:
-        if type(exc).__module__.split(".")[0] not in ("py4j", "pyspark"):
-            raise
-        raise ConfigError(f"{url}: Spark cannot read it: {job_failure_reason(str(exc))}", url) from exc
-    yield first
-    yield from briefs
+        yield from _lines_read_by_spark(context, url, functools.partial(_brief_lines, config))
+    except InputError as exc:
+        raise ConfigError(str(exc), url) from exc
 
 
-def _brief_lines(url: str, config: BriefConfig, lines: Iterable[tuple[bytes, int]]) -> Iterator[RenderedBrief]:
+def _brief_lines(config: BriefConfig, lines: Iterable[tuple[str, bytes]]) -> Iterator[RenderedBrief]:
     """Runs on an executor: the clusters of one split of a batch file, briefed."""
     from newsweave.brief import cluster_of_record
     from newsweave.ingest.records import parse_json
 
     def clusters() -> Iterator[Cluster]:
-        for data, index in lines:
+        for where, data in lines:
             text = data.decode("utf-8", "replace")  # as read_batch opens a file
-            if not text.strip():
+            if not text.strip():  # white space beyond ASCII's, as read_batch skips it
                 continue
-            where = f"{url}:{index + 1}"
             try:
                 record: object = parse_json(text, where)
             except InputError as exc:
