@@ -35,6 +35,16 @@ def report_rejected(rejected: Iterable[Rejected]) -> int:
     return count
 
 
+def report_batch_item(cluster_id: str | None, briefed: bool, rejected: Iterable[Rejected]) -> int:
+    """Name on stderr what one cluster of a batch left out, and the cluster when it gave no brief; return how many were skipped."""
+    skipped = report_rejected(rejected)
+    if briefed:
+        return skipped
+    if cluster_id is not None:  # None: a line that is no cluster, named above
+        _err.print(f"newsweave: cluster {cluster_id}: nothing usable to brief", markup=False)
+    return skipped + 1
+
+
 def _write(text: str, out: Optional[Path]) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -105,11 +115,8 @@ def _run_batch(path: Path, fmt: str, out: Optional[Path], config: BriefConfig) -
         task = progress.add_task("brief", total=total)
         for outcome in brief_batch(read_batch(path), config):
             progress.advance(task)
-            skipped += report_rejected(outcome.rejected)
+            skipped += report_batch_item(outcome.cluster_id, outcome.brief is not None, outcome.rejected)
             if outcome.brief is None:
-                if outcome.cluster_id is not None:  # None: a line that is no cluster, named above
-                    _err.print(f"newsweave: cluster {outcome.cluster_id}: nothing usable to brief", markup=False)
-                skipped += 1
                 continue
             briefed += 1
             lines.append(render_json(outcome.brief, indent=None))

@@ -128,7 +128,7 @@ def _write_briefs(briefs: "Iterator[RenderedBrief]", out: Path) -> tuple[int, in
     Written to ``out.part`` and renamed when complete: a failed or interrupted
     run leaves no half-written file behind (nor the .part).
     """
-    from newsweave.cli_brief import report_rejected
+    from newsweave.cli_brief import report_batch_item
 
     briefed = skipped = 0
     part = out.with_name(out.name + ".part")
@@ -137,11 +137,8 @@ def _write_briefs(briefs: "Iterator[RenderedBrief]", out: Path) -> tuple[int, in
         nonlocal briefed, skipped
         with part.open("w", encoding="utf-8") as handle:
             for rendered in briefs:
-                skipped += report_rejected(rendered.rejected)
+                skipped += report_batch_item(rendered.cluster_id, rendered.json_line is not None, rendered.rejected)
                 if rendered.json_line is None:
-                    if rendered.cluster_id is not None:  # None: a batch line that is no cluster, named above
-                        _err.print(f"newsweave: cluster {rendered.cluster_id}: nothing usable to brief")
-                    skipped += 1
                     continue
                 handle.write(rendered.json_line + "\n")
                 briefed += 1
