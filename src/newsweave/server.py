@@ -17,6 +17,11 @@ Routes:
   brief (needs ``--db``);
 - ``GET /healthz``.
 
+With an access token (``newsweave serve --token-file``, or ``NEWSWEAVE_TOKEN``)
+every route but ``/healthz`` answers 401 unless the request carries it, as
+``Authorization: Bearer TOKEN`` (programs) or as the password of HTTP Basic
+authentication (browsers ask for it; the user name is ignored).
+
 Briefs are computed in worker threads (FastAPI runs plain ``def`` routes
 in a thread pool; the POST routes hand theirs to it), so the server answers
 other requests meanwhile; spaCy is loaded once per process. A request body
@@ -25,6 +30,9 @@ is read no further than :data:`MAX_REQUEST_BYTES`.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import html
 import json
 from pathlib import Path
@@ -32,7 +40,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request  # at module level: FastAPI reads the routes' annotations by name
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from newsweave.brief import BriefConfig, BriefOutcome, articles_from_documents, brief_articles
@@ -52,12 +60,25 @@ class _BadRequest(Exception):
         self.skipped = skipped
 
 
-def create_app(db: Path | None = None, words: int = 120) -> FastAPI:
-    """The web app; ``db`` is the store whose stories it serves (None: briefs of pasted reports only)."""
+def create_app(db: Path | None = None, words: int = 120, token: str | None = None) -> FastAPI:
+    """The web app; ``db`` is the store whose stories it serves (None: briefs of pasted reports only).
+
+    ``token``: when given, every route but ``/healthz`` needs it (see the module's docstring).
+    """
     from newsweave.render import render
 
     default = BriefConfig(words=words)
     app = FastAPI(title="newsweave", summary="A faithful, source-cited brief of many reports of one story.")
+
+    if token:
+        @app.middleware("http")
+        async def require_token(request: Request, call_next):  # type: ignore[no-untyped-def]
+            if request.url.path == "/healthz" or presents_token(request.headers.get("authorization", ""), token):
+                return await call_next(request)
+            return PlainTextResponse(
+                "newsweave: this server needs its access token (Authorization: Bearer TOKEN)\n", status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="newsweave", charset="UTF-8"'},
+            )
 
     def error(exc: _BadRequest) -> JSONResponse:
         body: dict[str, object] = {"error": str(exc)}
@@ -126,14 +147,30 @@ def create_app(db: Path | None = None, words: int = 120) -> FastAPI:
     return app
 
 
-def serve(db: Path | None = None, words: int = 120, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(db: Path | None = None, words: int = 120, host: str = "127.0.0.1", port: int = 8000,
+          token: str | None = None) -> None:
     """Run the web app with uvicorn until interrupted."""
     import uvicorn
 
     from newsweave.nlp import load_nlp
 
     load_nlp()  # the first brief should not wait for the model
-    uvicorn.run(create_app(db, words), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, words, token), host=host, port=port, log_level="warning")
+
+
+def presents_token(authorization: str, token: str) -> bool:
+    """Whether an ``Authorization`` header carries ``token``: as a bearer token, or as a Basic password."""
+    scheme, _, credentials = authorization.strip().partition(" ")
+    credentials = credentials.strip()
+    if scheme.lower() == "basic":
+        try:
+            credentials = base64.b64decode(credentials, validate=True).decode("utf-8").partition(":")[2]
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+    elif scheme.lower() != "bearer":
+        return False
+    # Compared in constant time, so response times do not tell how much of a guess was right.
+    return hmac.compare_digest(credentials.encode("utf-8"), token.encode("utf-8"))
 
 
 async def _body(request: Request) -> bytes:

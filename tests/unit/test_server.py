@@ -23,6 +23,7 @@ from newsweave.server import create_app
 from ..conftest import EXAMPLE
 
 REPORTS = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLE.glob("*.txt"))]
+TOKEN = "s3cret-token-of-20ch"
 
 
 @pytest.fixture(scope="module")
@@ -97,12 +98,14 @@ def test_without_a_store_the_story_routes_say_so(client: TestClient) -> None:
 
 
 @pytest.mark.slow
-def test_newsweave_serve_answers_on_the_loopback_address() -> None:
+def test_newsweave_serve_answers_on_the_loopback_address_to_its_token(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    (tmp_path / "token").write_text(TOKEN + "\n", encoding="utf-8")
     server = subprocess.Popen(
-        [sys.executable, "-c", "from newsweave.cli import main; main()", "serve", "--port", str(port)],
+        [sys.executable, "-c", "from newsweave.cli import main; main()", "serve", "--port", str(port),
+         "--token-file", str(tmp_path / "token")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
@@ -117,9 +120,13 @@ def test_newsweave_serve_answers_on_the_loopback_address() -> None:
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 assert time.monotonic() < deadline, "the server did not start within 60 s"
                 time.sleep(0.3)
+        body = json.dumps({"documents": REPORTS[:2], "words": 30}).encode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(f"{base}/api/brief", data=body), timeout=60)
+        assert refused.value.code == 401
         request = urllib.request.Request(
-            f"{base}/api/brief", data=json.dumps({"documents": REPORTS[:2], "words": 30}).encode(),
-            headers={"content-type": "application/json"},
+            f"{base}/api/brief", data=body,
+            headers={"content-type": "application/json", "authorization": f"Bearer {TOKEN}"},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             assert contract_violations(json.load(response)) == []
@@ -156,3 +163,58 @@ def test_stories_come_a_page_at_a_time(tmp_path: Path) -> None:
     assert client.get("/api/stories?limit=1").json() == everything[:1]
     assert client.get("/api/stories?limit=1&offset=1").json() == everything[1:]
     assert client.get("/api/stories?limit=0").status_code == 400
+
+
+def test_with_a_token_every_route_but_healthz_needs_it() -> None:
+    import base64
+
+    guarded = TestClient(create_app(words=40, token=TOKEN))
+    assert guarded.get("/healthz").status_code == 200
+    for headers in ({}, {"authorization": "Bearer wrong-token-of-20chars"}, {"authorization": f"Token {TOKEN}"},
+                    {"authorization": "Basic !!!"}, {"authorization": f"Bearer {TOKEN}x"}):
+        refused = guarded.get("/", headers=headers)
+        assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic"), headers
+        assert guarded.post("/api/brief", json={"documents": REPORTS[:1]}, headers=headers).status_code == 401
+    basic = base64.b64encode(f"anyone:{TOKEN}".encode()).decode()
+    assert guarded.get("/", headers={"authorization": f"Basic {basic}"}).status_code == 200  # a browser's login
+    answered = guarded.post("/api/brief", json={"documents": REPORTS[:2], "words": 30},
+                            headers={"authorization": f"Bearer {TOKEN}"})
+    assert answered.status_code == 200 and contract_violations(answered.json()) == []
+
+
+@pytest.mark.parametrize(
+    "args, environment, says",
+    [
+        (["--host", "0.0.0.0"], {}, "beyond this machine"),
+        (["--host", "192.168.1.4", "--token-file", "short"], {}, "shorter than 16"),
+        (["--token-file", "missing"], {}, "cannot read the access token"),
+        (["--host", "::"], {"NEWSWEAVE_TOKEN": "abc"}, "shorter than 16"),
+    ],
+)
+def test_serve_refuses_to_listen_beyond_this_machine_unguarded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], environment: dict[str, str], says: str
+) -> None:
+    from newsweave import server
+
+    started: list[tuple] = []
+    monkeypatch.setattr(server, "serve", lambda *a: started.append(a))  # never listen, even if a check fails
+    monkeypatch.delenv("NEWSWEAVE_TOKEN", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "short").write_text("abc\n", encoding="utf-8")
+    args = [str(tmp_path / a) if a in ("short", "missing") else a for a in args]
+    result = CliRunner().invoke(cli, ["serve", *args])
+    assert result.exit_code == 2 and says in " ".join(result.output.split()) and not started, result.output
+
+
+def test_serve_takes_its_token_from_the_environment_or_goes_unguarded_on_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave import server
+
+    started: list[tuple] = []
+    monkeypatch.setattr(server, "serve", lambda *a: started.append(a))
+    monkeypatch.setenv("NEWSWEAVE_TOKEN", TOKEN)
+    assert CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"]).exit_code == 0
+    monkeypatch.delenv("NEWSWEAVE_TOKEN")
+    assert CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--no-token"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["serve", "--host", "localhost"]).exit_code == 0
+    assert [call[-1] for call in started] == [TOKEN, None, None]
