@@ -104,6 +104,7 @@ _ADVERT = re.compile(
 )
 _PROMPT_LINE = re.compile(
     r"^(?:read more|related|more from|click here|share (?:this|on)|follow (?:us|@)|watch(?: now)?:|"
+    r"(?:read|see|watch) (?:the|her|his|their) (?:full|entire|complete)|"  # "Read the full rant via Gawker:"
     r"listen(?: to this)?|recommended|trending|most read|see also|image|photo|credit|copyright|\u00a9|all rights reserved)\b",
     re.I,
 )

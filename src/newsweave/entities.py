@@ -236,6 +236,8 @@ def _surfaces(parsed: "ParsedArticle") -> list[_Surface]:
         label = mention.label
         if label == "PERSON" and mention.span.start in medium_at and " " not in mention.text.strip():
             label = "ORG"  # "state media Xinhua reported": an outlet, not a person
+        if label == "PERSON" and fold_name(mention.text) in _PLATFORMS:
+            label = "ORG"  # "describes herself on Twitter": spaCy's small model reads a person
         display = _clean_display(mention.text, label)
         if display is None:
             continue
@@ -245,6 +247,11 @@ def _surfaces(parsed: "ParsedArticle") -> list[_Surface]:
     return out
 
 
+# Services that the small model often labels as people; none is a person's name.
+_PLATFORMS = frozenset(
+    """twitter facebook instagram youtube tiktok reddit snapchat whatsapp telegram linkedin tumblr
+    pinterest gawker buzzfeed""".split()
+)
 _MEDIUM_NOUNS = frozenset(
     """media agency broadcaster newspaper paper outlet network channel daily tabloid station
     television tv magazine website radio""".split()
@@ -322,7 +329,10 @@ def _merge_groups(groups: dict[str, _Group]) -> list[_Group]:
             continue
         candidates = ends or starts
         if candidates:
-            best = max(candidates, key=lambda f: (sum(groups[f].labels.values()), len(f)))
+            # Of several people with one surname, the one printed with the same role
+            # ("President Obama" is "President Barack Obama", not his daughter Sasha).
+            best = max(candidates, key=lambda f: (bool(set(groups[f].roles) & set(groups[key].roles)),
+                                                  sum(groups[f].labels.values()), len(f)))
             union(key, best)
     # An organisation or place merges into a longer form that ends with it.
     others = [k for k in groups if k not in persons and find(k) == k]

@@ -411,7 +411,23 @@ class _SentenceReader:
                 climbed = True
                 continue
             break
+        if verb.dep_ == "ROOT" and verb.tag_ in {"VBD", "VBZ", "VBP"} and not any(
+                c.dep_ in {"nsubj", "nsubjpass", "csubj", "expl"} for c in verb.children):
+            # A finite speech verb the parser left without a subject ("At 9:24 p.m., Ms.
+            # Nuland, reading the draft, complained", with the name read as the object of
+            # "At"): the last person named before it in its sentence speaks.
+            return self._person_named_before(verb)
         return None
+
+    def _person_named_before(self, verb: "Token") -> _Who | None:
+        start = verb.sent.start_char
+        named = None
+        for ent in self.ents:
+            if start <= ent.start_char and ent.end_char <= verb.idx and ent.label_ == "PERSON" and not self._quoted(ent.root):
+                found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
+                if found is not None and found.type == "PERSON" and ent.root.dep_ != "poss":
+                    named = found
+        return _Who(named.name, True) if named is not None else None
 
     def _reported_subject(self, q: QuoteSpan) -> _Who | None:
         """ `Blinken "stressed the importance ..."`: a quotation that opens with a verb
@@ -459,7 +475,7 @@ class _SentenceReader:
         """A subject token to a speaker: a named entity, a role, a pronoun or a channel."""
         low = head.lower_
         if low in _PERSON_PRONOUNS:
-            return _Who(self._nearest_person(min(head.idx, q.opened)), True)
+            return _Who(self._person_of_clause_before(head) or self._nearest_person(min(head.idx, q.opened)), True)
         if low in {"who", "which", "that"} and head.head.dep_ == "relcl":
             modified = head.head.head
             if modified.lemma_.lower() in CHANNEL_NOUNS:  # "a letter ..., which stated"
@@ -492,8 +508,9 @@ class _SentenceReader:
             return _Who(entity.name, entity.type == "PERSON")
         if _is_epithet(head):
             # "The Arizona Republican said": a definite epithet refers back to the
-            # person just named (not a spokesman, who speaks for someone else).
-            person = self._nearest_person(min(head.idx, q.opened))
+            # person just named (not a spokesman, who speaks for someone else);
+            # "the president" to the one printed as "President Obama" if there is one.
+            person = self._titled_person(head.lower_, min(head.idx, q.opened)) or self._nearest_person(min(head.idx, q.opened))
             if person is not None:
                 return _Who(person, True)
         if head.lower_ in CHANNEL_NOUNS or head.lemma_.lower() in CHANNEL_NOUNS:
@@ -569,6 +586,37 @@ class _SentenceReader:
                 return self.aliases.get(key) or self.aliases.get("the " + key)
         return None
 
+    def _person_of_clause_before(self, pronoun: "Token") -> str | None:
+        """ "When the draft was sent to Mr. Petraeus, he dismissed it": the person of a
+        clause that opens the pronoun's own sentence and leads up to it, if only one."""
+        verb = pronoun.head
+        named = set()
+        for clause in verb.children:
+            if clause.dep_ != "advcl" or clause.i > pronoun.i:
+                continue
+            for ent in self.ents:
+                if clause.left_edge.i <= ent.start and ent.end <= clause.right_edge.i + 1 and ent.label_ == "PERSON":
+                    found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
+                    if found is not None and found.type == "PERSON":
+                        named.add(found.name)
+        return next(iter(named)) if len(named) == 1 else None
+
+    def _titled_person(self, title: str, offset: int) -> str | None:
+        """The last person before ``offset`` printed with ``title`` ("President Obama"), if one title names one person."""
+        named: set[str] = set()
+        for m in re.finditer(rf"\b{re.escape(title)}\.?\s+((?:[A-Z][\w'’.-]*\s?){{1,3}})", self.text[:offset], re.I):
+            if not m.group(0)[:1].isupper():
+                continue
+            printed = fold_name(strip_honorifics(m.group(1).strip()))
+            found = self.aliases.get(printed)
+            if found is None and printed:  # a surname several people share: the one who holds the title
+                holders = {e.name for e in self.aliases.values() if e.type == "PERSON" and e.role
+                           and title in e.role.lower() and fold_name(e.name).endswith(printed)}
+                named.update(holders if len(holders) == 1 else ())
+            elif found is not None and found.type == "PERSON":
+                named.add(found.name)
+        return next(iter(named)) if len(named) == 1 else None
+
     def _nearest_person(self, offset: int) -> str | None:
         """The nearest person before ``offset`` (in this paragraph or the one before) who
         was a main-clause subject or a speaker; else the nearest person subject at all.
@@ -584,9 +632,13 @@ class _SentenceReader:
                 main = name if is_main else main
         if main or anyone:
             return main or anyone
-        # No person acted as a subject nearby: the last person named at all.
+        # No person acted as a subject nearby: the last person named, preferring one
+        # who acted or spoke earlier in the article over a name only mentioned
+        # ("Enter Ms. Lauten — ... who describes herself on Twitter ...").
         named = [name for at, name in self.mentioned if floor <= at < offset]
-        return named[-1] if named else None
+        actors = {name for at, name, _ in people if at < offset}
+        acting = [name for name in named if name in actors]
+        return (acting or named)[-1] if named else None
 
     def _paragraph_floor(self, offset: int) -> int:
         """Start of the paragraph before the one holding ``offset``."""
@@ -647,7 +699,9 @@ class _SentenceReader:
             if tok.dep_ not in {"nsubj", "nsubjpass"}:
                 continue
             main = tok.head.dep_ in {"ROOT", "conj"}
-            if tok.pos_ == "NOUN":  # roles as subjects: "the secretary also said"
+            if tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and not tok.ent_type_):
+                # roles as subjects ("the secretary also said"), and a surname the
+                # model did not mark ("Lauten later apologized")
                 entity = self._entity_in(self._noun_phrase(tok), tok)
                 if entity is not None and entity.type == "PERSON":
                     out.append((tok.idx, entity.name, main))

@@ -76,8 +76,12 @@ _WEEKDAY_EXPR = re.compile(
     r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
 )
 _YEAR_EXPR = re.compile(
-    r"\b(?P<cue>(?i:in|since|until|by|during|from|of|early|late|mid-?|before|after|through|a|an|the))\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"
+    r"\b(?P<cue>(?i:in|since|until|by|during|from|of|early|late|mid-?|before|after|through|back to|a|an|the))\s+(?:early\s+|late\s+|mid-?)?(?P<year>(?:19|20)\d\d)\b(?![-/]\d)"
 )
+# "Friday, Sept. 14": the weekday belongs to the printed date that follows it.
+_WEEKDAY_BEFORE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}),?\s+$")
+# After "the 17 February": a capitalised word makes the date part of a name ("Brigade", "Movement").
+_NAMED_BY_DATE = re.compile(rf"\s+(?!{_WEEKDAY}\b|{_MONTH}|Mr\b|Mrs\b|Ms\b)[A-Z][a-z]")
 _RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
 _RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|overnight|today|tonight|this morning|this afternoon|this evening)\b", re.I)
 _CLOCK = re.compile(
@@ -90,6 +94,9 @@ _SPECULATIVE_AUX = frozenset({"could", "would", "may", "might", "should", "must"
 _SPECULATIVE_VERBS = frozenset({"hope", "aim", "propose", "pave", "seek", "want", "intend", "consider"})
 _WILL = frozenset({"will", "wo", "'ll", "shall"})
 _SCHEDULE_WORDS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "poise"})
+# Verbs whose infinitive asks for something still to come ("called for him to cancel the Monday session").
+_DIRECTIVE_VERBS = frozenset({"urge", "call", "ask", "press", "pressure", "push", "demand", "tell", "order", "implore",
+                              "encourage", "invite", "agree", "prepare", "vow", "promise", "threaten"})
 _FUTURE_WORDS = re.compile(r"\b(?:next|coming|upcoming|later this|later next)\b", re.I)
 
 
@@ -103,6 +110,7 @@ class DatedExpression:
     text: str
     relative: bool = False  # a weekday or month name resolved against the anchor
     forward: str | None = None  # the same words read as still to come ("is due in court on Thursday")
+    back: str | None = None  # a day and month printed without a year, read as past ("was arrested on Sept. 14")
 
 
 # --- resolution ----------------------------------------------------------------
@@ -156,6 +164,31 @@ def _year_for(month: int, day: int, anchor: dt.date | None) -> int | None:
     return best[1] if best and best[0] <= 366 else None  # no 29 February within a year: unresolved
 
 
+def _last_on_or_before(month: int, day: int, anchor: dt.date) -> str | None:
+    """The last "Sept. 14" on or before the anchor, for a report of the past."""
+    for year in (anchor.year, anchor.year - 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= anchor:
+            return candidate.isoformat()
+    return None
+
+
+def _year_of_weekday(month: int, day: int, weekday: int, anchor: dt.date) -> int | None:
+    """The year, of the three around the anchor, in which "Friday, Sept. 14" falls on a Friday (nearest wins)."""
+    fits = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if candidate.weekday() == weekday:
+            fits.append((abs((candidate - anchor).days), year))
+    return min(fits)[1] if fits else None
+
+
 def _next_on_or_after(month: int, day: int, anchor: dt.date) -> str | None:
     """The first "August 10" on or after the anchor, for a schedule."""
     for year in (anchor.year, anchor.year + 1):
@@ -175,20 +208,34 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
     found: list[DatedExpression] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, date: str | None, relative: bool = False, forward: str | None = None) -> None:
+    def add(start: int, end: int, date: str | None, relative: bool = False, forward: str | None = None,
+            back: str | None = None) -> None:
         if date is None or any(not (end <= s or start >= e) for s, e in taken):
             return
         taken.append((start, end))
-        found.append(DatedExpression(start, end, date, text[start:end], relative, forward or date))
+        found.append(DatedExpression(start, end, date, text[start:end], relative, forward or date, back))
 
     for m in _ISO_DATE.finditer(text):
         add(m.start(), m.end(), _day_date(int(m["year"]), int(m["month"]), int(m["day"])))
     for pattern in (_FULL_DATE, _DAY_MONTH):
         for m in pattern.finditer(text):
             month, day = _month_number(m["month"]), int(m["day"])
-            year = int(m["year"]) if m["year"] else _year_for(month, day, anchor)
-            ahead = _next_on_or_after(month, day, anchor) if anchor and not m["year"] else None
-            add(m.start(), m.end(), _day_date(year, month, day) if year else None, forward=ahead)
+            if not m["year"] and _NAMED_BY_DATE.match(text, m.end()) and re.search(r"\bthe\s+$", text[:m.start()], re.I):
+                taken.append((m.start(), m.end()))  # "the 17 February Brigade" is a name, not a day
+                continue
+            named_day = _WEEKDAY_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+            start = m.start() - len(named_day.group()) if named_day else m.start()
+            if m["year"]:
+                add(start, m.end(), _day_date(int(m["year"]), month, day))
+            elif anchor is not None and named_day and (
+                year := _year_of_weekday(month, day, _WEEKDAY_NAMES.index(named_day["weekday"].lower()), anchor)
+            ):
+                add(start, m.end(), _day_date(year, month, day))  # the weekday says which year: exact
+            else:
+                year = _year_for(month, day, anchor)
+                ahead = _next_on_or_after(month, day, anchor) if anchor else None
+                back = _last_on_or_before(month, day, anchor) if anchor else None
+                add(m.start(), m.end(), _day_date(year, month, day) if year else None, forward=ahead, back=back)
     for m in _MONTH_YEAR.finditer(text):
         add(m.start(), m.end(), f"{int(m['year']):04d}-{_month_number(m['month']):02d}")
     for pattern in (_MONTH_ONLY, _ADJ_MONTH):
@@ -244,7 +291,7 @@ def _clock_time(sentence: str) -> str | None:
 
 
 def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
-    """How to date an expression: "past", "ahead" (scheduled), "present" or "skip".
+    """How to date an expression: "past", "ahead" (scheduled), "present", "unknown" or "skip".
 
     Speculation ("could pave the way for a November meeting", "hopes to meet
     in the coming months") is skipped; a schedule ("will face the winner on
@@ -276,10 +323,12 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
             return "ahead"
         if verb.dep_ not in ("xcomp", "conj", "advcl", "relcl", "acl", "acomp") or verb.head.i == verb.i:
             break
+        infinitive = verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children)
         verb = verb.head
-        if verb.lemma_.lower() in _SCHEDULE_WORDS:
-            return "ahead"
-    return "present" if _tense(doc, start, end) == "present" else "past"
+        if verb.lemma_.lower() in _SCHEDULE_WORDS or (infinitive and verb.lemma_.lower() in _DIRECTIVE_VERBS):
+            return "ahead"  # "urged him to confront Putin on Monday": what is urged is still to come
+    tense = _tense(doc, start, end)
+    return "present" if tense == "present" else "past" if tense == "past" else "unknown"
 
 
 def _tense(doc: "Doc | None", start: int, end: int) -> str:
@@ -327,23 +376,75 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
         terms = frozenset(parsed.terms[index]) if index < len(parsed.terms) else frozenset()
         names = _names(parsed, sentence.start, sentence.end)
         clock = _clock_time(sentence.text)
-        dates = []
+        dates: list[tuple[str, str]] = []  # (date, role): role "when", "of a noun" or "before" (pluperfect)
         for expr in dated_expressions(sentence.text, anchor):
             start, end = sentence.start + expr.start, sentence.start + expr.end
             reading = _reading(doc, start, end, expr.text)
             if reading == "skip":
                 continue
-            forward = reading == "ahead" or (reading == "present" and expr.relative)
-            dates.append(expr.forward if forward and expr.forward else expr.date)
-        if not dates and clock is not None and last_day is not None and index - last_day[0] <= 2:
-            dates = [last_day[1]]  # "got underway shortly after 4:30 p.m." belongs to the day just named
-        for date in dict.fromkeys(dates):
-            time = clock if len(date) == 10 else None
+            role = _role(doc, start, end)
+            if reading == "ahead" or (reading == "present" and expr.relative):
+                date = expr.forward or expr.date
+            elif reading == "past" and expr.back:
+                date = expr.back  # "was indicted on Sept. 14" in a May story: last September's
+            elif role == "of a noun" and expr.relative and len(expr.date) == 10 and reading != "past" and anchor is not None:
+                date = _nearest(expr, anchor)  # "to cancel the Monday session": the Monday nearest
+            else:
+                date = expr.date
+            dates.append((date, role))
+        if any(role == "when" for _, role in dates):
+            # "called Friday ... at Monday's summit": the sentence happened on Friday
+            dates = [(date, role) for date, role in dates if role != "of a noun"]
+        timed = [date for date, role in dates if role != "before"]
+        if not timed and clock is not None and last_day is not None and index - last_day[0] <= 2:
+            # "got underway shortly after 4:30 p.m." belongs to the day just named
+            dates.append((last_day[1], "when"))
+            timed = [last_day[1]]
+        for date in dict.fromkeys(date for date, _ in dates):
+            time = clock if len(date) == 10 and date in timed else None
             out.append(_Candidate(date, time, sentence.span, text[sentence.start:sentence.end], terms, names))
-        days = [d for d in dates if len(d) == 10]
+        days = [d for d in timed if len(d) == 10]
         if days:
             last_day = (index, days[-1])
     return out
+
+
+def _nearest(expr: DatedExpression, anchor: dt.date) -> str:
+    """Of the past and the coming reading of a weekday, the one nearer the anchor."""
+    back, ahead = dt.date.fromisoformat(expr.date), dt.date.fromisoformat(expr.forward or expr.date)
+    return expr.date if (anchor - back) <= (ahead - anchor) else ahead.isoformat()
+
+
+_TIME_NOUNS = frozenset({"morning", "afternoon", "evening", "night"})
+
+
+def _role(doc: "Doc | None", start: int, end: int) -> str:
+    """What a date expression dates: "when" its clause happened, an event "of a noun", or a time "before" (pluperfect).
+
+    "The e-mails released on Wednesday" dates the release; "last September's
+    attack", "the 2016 race" and "the Monday session" date the noun they
+    modify; "saying that on Sept. 10 the agency had warned" dates a happening
+    before the narrative, which neither takes the sentence's clock time nor
+    sets the day that later clock times belong to.
+    """
+    if doc is None:
+        return "when"
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return "when"
+    token = span.root
+    while token.dep_ == "compound" and token.head.lower_ in _TIME_NOUNS:  # "Sunday morning news programs"
+        token = token.head
+    if (token.dep_ in ("compound", "poss", "nmod", "amod", "nummod") and token.head.pos_ in ("NOUN", "PROPN")
+            and not (span.start <= token.head.i < span.end) and token.head.lower_ not in _TIME_NOUNS):
+        return "of a noun"
+    for _ in range(8):  # climb to the governing verb
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            break
+        token = token.head
+    if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in token.children):
+        return "before"
+    return "when"
 
 
 def _names(parsed: "ParsedArticle", start: int, end: int) -> frozenset[str]:

@@ -72,6 +72,14 @@ def test_contributor_and_prompt_lines() -> None:
     assert len(result.removed) == 3
 
 
+def test_a_line_pointing_at_a_full_text_elsewhere_is_cut() -> None:
+    # HuffPost, 29 Nov 2014: the post itself follows, the pointer to Gawker's copy is residue.
+    raw = PARA + "\n\nRead the full rant via Gawker:\n\n" + PARA
+    result = clean_text(raw)
+    assert result.removed == ("Read the full rant via Gawker:",)
+    assert clean_text(PARA + "\n\nRead the full report to see why.").text.endswith("Read the full report to see why.")
+
+
 def test_guillemets_become_curly_quotes_one_for_one() -> None:
     raw = "Talks were described as \u00abfrank\u00bb and \u00abconstructive.\u00bb"
     result = clean_text(raw)

@@ -201,3 +201,20 @@ def test_a_title_of_something_else_is_not_the_persons_role():
     text = "John Podesta, the chairman of the Clinton campaign, said Hillary Clinton would win."
     entities = _by_name(find_entities(parse_articles([Article(id="a", text=text)])))
     assert entities["Hillary Clinton"].role is None
+
+
+def test_a_surname_several_people_share_joins_the_one_printed_with_its_role():
+    text = (
+        "Sasha Obama wore a maroon dress, and Sasha Obama looked bored. Malia Obama wore boots. "
+        "President Barack Obama pardoned a turkey. President Obama compared it to an amnesty."
+    )
+    entities = _by_name(find_entities(parse_articles([Article(id="a", text=text)])))
+    assert "Obama" in entities["Barack Obama"].aliases
+    assert "Obama" not in entities["Sasha Obama"].aliases
+
+
+def test_a_platform_read_as_a_person_is_an_organisation():
+    text = "Lauten, who describes herself on Twitter as loving cats, wrote on Facebook that she was sorry."
+    entities = _by_name(find_entities(parse_articles([Article(id="a", text=text)])))
+    assert all(entities[name].type == "ORG" for name in ("Twitter", "Facebook") if name in entities)
+    assert "Twitter" in entities or "Facebook" in entities

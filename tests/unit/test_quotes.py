@@ -402,3 +402,54 @@ def test_an_unattributed_quote_never_joins_two_different_speakers() -> None:
     for quote in quotes:
         sources = {s for v in quote.variants for s in v.sources}
         assert not {"a", "c"} <= sources, quote
+
+
+def test_a_surname_the_model_missed_is_still_the_subject_a_pronoun_refers_to():
+    # HuffPost, 29 Nov 2014: spaCy's small model marks no entity on "Lauten" here.
+    text = (
+        "Elizabeth Lauten, the communications director for Rep. Stephen Fincher, wrote that the two "
+        "teenagers should \"try showing a little class.\"\n\n"
+        "Malia even declined her father's offer to pet one of the turkeys.\n\n"
+        "Lauten later apologized for rushing to judgment on Facebook.\n\n"
+        "\"I reacted to an article and quickly judged the two young ladies,\" she said."
+    )
+    assert _speakers(text)["I reacted"][0] == "Elizabeth Lauten"
+
+
+def test_a_name_only_mentioned_does_not_take_a_pronoun_from_someone_who_acted():
+    # NYT, 1 Dec 2014: "Twitter" is read as a person, and is the last name before "she".
+    text = (
+        "By Monday, Ms. Lauten had resigned as communications director to Representative Stephen Fincher.\n\n"
+        "Enter Ms. Lauten — a former party aide who describes herself on Twitter as loving cats — whose "
+        "commentary had a sharper edge.\n\n"
+        "“I get you’re both in those awful teen years,” she wrote above a picture of the daughters."
+    )
+    assert _speakers(text)["I get"][0] != "Twitter"
+
+
+def test_the_president_is_the_person_printed_with_that_title_not_the_nearest_name():
+    text = (
+        "The First Daughters join President Obama at the ceremony every year. Before approaching Mac and "
+        "Cheese, the two turkeys, the president remarked that it was \"puzzling that I do this every year.\""
+    )
+    assert _speakers(text)["puzzling that"][0] == "Obama"
+
+
+def test_a_pronoun_after_a_clause_naming_one_person_is_that_person():
+    # NYT, 15 May 2013: Morell was the last subject; the clause before "he" names Petraeus.
+    text = (
+        "Mr. Morell, officials said, acted on his own and not in response to pressure from the State Department. "
+        "But when the final draft of the talking points was sent to Mr. Petraeus, he dismissed them, saying "
+        "“Frankly, I’d just as soon not use this,” adding that the account would not satisfy anyone."
+    )
+    speakers = _speakers(text)
+    assert speakers["Frankly, I’d"][0] is not None and "Petraeus" in speakers["Frankly, I’d"][0]
+
+
+def test_a_speech_verb_the_parser_left_without_subject_takes_the_name_before_it():
+    # NYT, 15 May 2013: "Ms. Nuland" is parsed as the object of "At".
+    text = (
+        "At 9:24 p.m., Ms. Nuland, reading the latest draft, complained in an e-mail, “These don’t resolve "
+        "all my issues or those of my building leadership.”"
+    )
+    assert _speakers(text)["These don’t"][0] == "Nuland"

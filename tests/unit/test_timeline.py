@@ -218,3 +218,89 @@ def test_old_years_are_read_not_replaced_by_the_anchor_year() -> None:
     found = dated_expressions("The declaration was signed on July 4, 1776, ahead of a November meeting.", dt.date(2010, 7, 5))
     assert found[0].date == "1776-07-04" and found[0].text == "July 4, 1776"
     assert found[1].text == "November"
+
+
+def test_a_printed_day_without_year_reported_as_past_is_not_dated_ahead() -> None:
+    # Published 15 May 2013; "Sept. 14" of a past-tense report is 2012's, not the coming September's.
+    wednesday = dt.date(2013, 5, 15)
+    entries, _ = timeline_of(
+        {"nyt": "Ms. Nuland objected in an e-mail on Sept. 14. The e-mails revealed nothing new about the Sept. 11 attack."},
+        {"nyt": wednesday},
+    )
+    assert [e.date for e in entries] == ["2012-09-11", "2012-09-14"]
+    # Read forward when it is a schedule, and nearest when nothing says which.
+    assert [e.date for e in dated_expressions("The vote is on Sept. 14.", wednesday)] == ["2013-09-14"]
+
+
+def test_a_weekday_printed_with_its_date_fixes_the_year_and_is_one_expression() -> None:
+    wednesday = dt.date(2013, 5, 15)
+    (expr,) = dated_expressions("The process began at 4:20 p.m. on Friday, Sept. 14, when he wrote.", wednesday)
+    assert (expr.text, expr.date, expr.forward) == ("Friday, Sept. 14", "2012-09-14", "2012-09-14")  # a Friday in 2012
+    entries, _ = timeline_of({"nyt": "The process began at 4:20 p.m. on Friday, Sept. 14, when he wrote."}, {"nyt": wednesday})
+    assert [(e.date, e.time) for e in entries] == [("2012-09-14", "16:20")]
+
+
+def test_a_date_inside_a_name_dates_nothing() -> None:
+    assert dated_expressions("The cable warned that the 17 February Brigade appeared compromised.", MONDAY) == []
+    assert [e.date for e in dated_expressions("They met on 17 February in Paris.", MONDAY)] == ["2023-02-17"]
+
+
+def test_a_date_of_a_noun_gives_way_to_the_date_of_the_sentence() -> None:
+    friday = dt.date(2018, 7, 13)
+    entries, _ = timeline_of(
+        {
+            "nyt": "But Mr. Royce called Friday for Mr. Trump to challenge Mr. Putin at Monday's summit meeting. "
+            "Some on the committee also called for Mr. Trump to cancel the Monday session. "
+            "The e-mails released on Wednesday revealed a fight over the account of last September's attack.",
+        },
+        {"nyt": friday},
+    )
+    assert [(e.date, e.text[:14]) for e in entries] == [
+        ("2018-07-11", "The e-mails re"),  # not also 2017-09: the attack is what the noun names
+        ("2018-07-13", "But Mr. Royce "),  # not also Monday: the summit is not when Royce called
+        ("2018-07-16", "Some on the co"),  # called for: the session asked to be cancelled is still to come
+    ]
+
+
+def test_a_weekday_of_a_noun_is_the_nearest_such_day_unless_the_verb_is_past() -> None:
+    saturday = dt.date(2014, 11, 29)
+    entries, _ = timeline_of(
+        {"fox": "The girls went with their father to Wednesday's ceremony. Officials want to see Tuesday's figures first."},
+        {"fox": saturday},
+    )
+    assert [(e.date, e.text[:9]) for e in entries] == [("2014-11-26", "The girls")]  # "want": speculation, left out
+    entries, _ = timeline_of({"fox": "They are preparing for Monday's vote."}, {"fox": dt.date(2018, 7, 13)})
+    assert [e.date for e in entries] == ["2018-07-16"]
+
+
+def test_urged_to_act_on_a_weekday_is_dated_forward() -> None:
+    entries, _ = timeline_of(
+        {"nyt": "A handful of Republicans urged Mr. Trump to confront Mr. Putin on Monday in Helsinki, Finland."},
+        {"nyt": dt.date(2018, 7, 13)},
+    )
+    assert [e.date for e in entries] == ["2018-07-16"]
+
+
+def test_a_pluperfect_date_takes_no_clock_time_and_sets_no_day_for_later_ones() -> None:
+    entries, _ = timeline_of(
+        {
+            "nyt": "The drafting began at 4:20 p.m. on Friday, Sept. 14. "
+            "At 6:41 p.m., Shawn Turner suggested saying that on Sept. 10, the C.I.A. had notified the embassy in Cairo. "
+            "At 7:16 p.m., Victoria Nuland weighed in with her concerns.",
+        },
+        {"nyt": dt.date(2013, 5, 15)},
+    )
+    dated = {(e.date, e.time) for e in entries if e.text.startswith("At 7:16")}
+    assert dated == {("2012-09-14", "19:16")}
+    assert {(e.date, e.time) for e in entries if e.text.startswith("At 6:41")} == {("2012-09-10", None), ("2012-09-14", "18:41")}
+
+
+def test_a_year_the_tradition_goes_back_to_is_a_date() -> None:
+    assert [e.date for e in dated_expressions("The tradition dates back to 1947, with the pardon instituted in 1989.", MONDAY)] == [
+        "1947", "1989"]
+
+
+def test_a_month_of_a_noun_keeps_its_month_reading() -> None:
+    # Found by the property test: the nearest-day rule for a weekday must not take a month.
+    entries, _ = timeline_of({"a": "Officials are preparing for a November summit with Xi."}, {"a": MONDAY})
+    assert [e.date for e in entries] == ["2023-11"]
