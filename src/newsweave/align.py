@@ -9,7 +9,11 @@ group, and whose leader says what that group's leader says, is dropped. The
 member best carried by the others gives the item its text, and every member
 that carries enough of that text contributes a span.
 Near-identical copies of one wire story count as one origin: a group
-supported only by copies of each other is not consensus.
+supported only by copies of each other is not consensus. A sentence that
+prints a number no other source prints, or is about (quotes, or has as its
+subject) a person no other source names, never gives an item its text: the
+others cannot be said to say it ("has raised more than $60 million", "...,"
+Tvert said").
 
 *Exclusive*: a sentence is exclusive when it carries a detail no other
 source has (a name, number or content word found nowhere else) — even when
@@ -25,6 +29,8 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Sequence
+
+from rapidfuzz import fuzz
 
 from newsweave.errors import ConfigError
 from newsweave.model import BriefItem
@@ -105,6 +111,8 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         strength = sum(score for _, score in matches.values())
         candidates.append((len(origins), strength, -i, i, matches))
     candidates.sort(reverse=True)
+    unshared = _unshared_details(parsed, index) if n else []
+    blocked = {k for k in range(n) if unshared[k]}  # may support an item, never speak for one
     group_of: dict[int, int] = {}  # sentence -> index in ``pivots`` of the first group it joined
     pivots: list[int] = []
     spoken: set[int] = set()  # sentences already used as an item's text
@@ -129,7 +137,10 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         def mean_covered(m: int) -> float:
             return sum(index.covered[m, o] for o in members if o != m) / (len(members) - 1)
 
-        fresh = [m for m in members if m not in spoken]
+        # A sentence with a name or number no other source prints anywhere is not
+        # what the others say ("has raised more than $60 million", printed by one):
+        # it cannot speak for the group, whatever else it shares.
+        fresh = [m for m in members if m not in spoken and not unshared[m]]
         if not fresh:
             continue
         best = max(fresh, key=mean_covered)
@@ -148,12 +159,84 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         items.append((len({origin[s] for s in item.sources}), sentence.index, item))
         if len(items) >= config.max_consensus:
             break
-    for item in detail_consensus(parsed, index, [item for _, _, item in items], origin, spoken, config):
+    for item in detail_consensus(parsed, index, [item for _, _, item in items], origin, spoken, config, blocked):
         if len(items) >= config.max_consensus:
             break
         items.append((len({origin[s] for s in item.sources}), 10_000, item))
     items.sort(key=lambda t: (-t[0], t[1]))
     return tuple(item for _, _, item in items)
+
+
+# Values whose numbers make a sentence say more than the others do.
+_VALUE_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+_ATTRIBUTING = frozenset({"say", "tell", "add", "note", "according", "report", "confirm", "announce", "write"})
+_QUOTE_MARK = re.compile("[\"\u201c\u201d]")  # a sentence that quotes someone
+
+
+def _acting_people(parsed: Sequence[ParsedArticle]) -> dict[tuple[str, int], set[str]]:
+    """People each sentence is about: the subject of its main verb, or anyone named in a sentence that quotes.
+
+    "Kevin Sabet ... applauded the action" is about Sabet; "a grand jury was
+    convened, said Edward Magee, a spokesman" is about the grand jury.
+    """
+    out: dict[tuple[str, int], set[str]] = {}
+    for p in parsed:
+        starts = [s.start for s in p.sentences]
+        for mention in p.mentions:
+            if mention.label != "PERSON":
+                continue
+            k = max(bisect.bisect_right(starts, mention.span.start) - 1, 0)
+            if k >= len(p.sentences):
+                continue
+            acting = _QUOTE_MARK.search(p.sentences[k].text) is not None
+            if not acting and p.doc is not None:
+                span = p.doc.char_span(mention.span.start, mention.span.end, alignment_mode="expand")
+                root = span.root if span is not None and len(span) else None
+                while root is not None and root.dep_ == "appos" and root.head.i != root.i:
+                    root = root.head
+                # The subject of the main verb, unless that verb only attributes ("..., said Edward Magee").
+                acting = (root is not None and root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "ROOT"
+                          and root.head.lemma_.lower() not in _ATTRIBUTING)
+            if acting:
+                out.setdefault((p.id, k), set()).add(mention.text)
+    return out
+
+
+def _unshared_details(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[bool]:
+    """For each indexed sentence: does it print a value, or quote a person, that no other source has?
+
+    Such a sentence cannot speak for a group of sources. Stricter than
+    :func:`novelty` about what counts as printed elsewhere: a value is shared
+    when each of its numbers is ("aged 16 and 13" against "Malia, 16" and
+    "Sasha, 13"), a name when it is printed nearly alike. Other names are
+    left alone: a shared fact often comes with one outlet's extra attribution.
+    """
+    numbers_of = {p.id: set(re.findall(r"\d+(?:[.,]\d+)*", p.article.text)) for p in parsed}
+    texts = {p.id: _folded(p.article.text) for p in parsed}
+    values = mentions_by_sentence(parsed, _VALUE_LABELS)
+    people = _acting_people(parsed)
+    out = []
+    for sentence, (_, details), source in zip(index.sentences, novelty(parsed, index), index.sources):
+        where = (source, sentence.index)
+        others_numbers = set().union(*(n for s, n in numbers_of.items() if s != source))
+        others_text = [t for s, t in texts.items() if s != source]
+        unshared = False
+        for detail in set(details) & set(values.get(where, ())):
+            numbers = re.findall(r"\d+(?:[.,]\d+)*", detail)
+            if numbers and any(n not in others_numbers for n in numbers):
+                unshared = True
+        if not unshared:
+            # Words quoted from, or deeds of, someone only this source names are that source's alone.
+            for detail in set(details) & people.get(where, set()):
+                # Named by surname elsewhere ("Adam L. Braverman", "Braverman"), even spelt a little differently.
+                words = re.sub(r"'s$", "", _folded(detail)).split()
+                key = words[-1] if words else ""
+                if len(key) >= 3 and not any(
+                        re.search(rf"\b{re.escape(key)}\b", other) or fuzz.partial_ratio(key, other) >= 90
+                        for other in others_text):
+                    unshared = True
+        out.append(unshared)
+    return out
 
 
 def sentence_anchors(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> list[set[str]]:
@@ -206,6 +289,7 @@ def detail_consensus(
     origin: dict[str, str],
     spoken: set[int],
     config: AlignConfig,
+    blocked: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> list[BriefItem]:
     """Facts that sources word differently but anchor on the same rare detail.
 
@@ -213,7 +297,8 @@ def detail_consensus(
     value or rare term and are on the same topic (similarity at least
     ``detail_threshold``) state one fact: "a charitable contribution to Smiles
     for Life" and "disguised as donations to Smiles for Life". Details that an
-    item already carries are skipped.
+    item already carries are skipped, and so are ``blocked`` sentences as an
+    item's text (they print details the other sources do not).
     """
     anchors = sentence_anchors(parsed, index)
     by_anchor: dict[str, list[int]] = {}
@@ -233,7 +318,7 @@ def detail_consensus(
         best: tuple[float, int, int] | None = None
         for a in sentences:
             for b in sentences:
-                if origin[index.sources[a]] == origin[index.sources[b]] or a in speakers:
+                if origin[index.sources[a]] == origin[index.sources[b]] or a in speakers or a in blocked:
                     continue
                 score = _detail_score(index, anchors, key, a, b, config)
                 if score is not None and (best is None or score > best[0]):

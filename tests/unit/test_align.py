@@ -97,3 +97,37 @@ def test_a_detail_a_page_prints_twice_is_listed_once() -> None:
     parsed = parse_articles([Article(id="a", text=A), Article(id="b", text=other)])
     texts = [item.text for item in find_exclusive(parsed, build_index(parsed))]
     assert texts.count(repeated) == 1
+
+
+def _consensus_texts(*texts: str) -> list[tuple[str, tuple[str, ...]]]:
+    parsed = parse_articles([Article(id=f"s{k}", text=text) for k, text in enumerate(texts)])
+    return [(item.text, item.sources) for item in find_consensus(parsed, build_index(parsed))]
+
+
+def test_a_sentence_with_a_number_only_its_source_prints_does_not_speak_for_others() -> None:
+    # Fox, Dec 2014: "$60 million" was listed as what Fox and the NYT agree on; only Fox prints it.
+    fox = ("Nebraska and Oklahoma sued Colorado over its marijuana law on Thursday. Colorado has raised more than "
+           "$60 million in taxes and fees from recreational marijuana, which has been sold in stores since January.")
+    nyt = ("Nebraska and Oklahoma filed a lawsuit against Colorado on Thursday over its marijuana law. Recreational "
+           "marijuana has been sold in Colorado stores since January, bringing the state taxes and fees.")
+    items = _consensus_texts(fox, nyt)
+    assert items and not any("$60 million" in text for text, _ in items)
+    assert any("sold in" in text and len(sources) == 2 for text, sources in items)  # said by the other, it is shared
+
+
+def test_words_of_someone_only_one_source_names_are_not_agreement() -> None:
+    hpo = ('Colorado officials defended the marijuana law on Thursday. "Nebraska officials are acting like bullies, and '
+           'they have no business trying to dictate Colorado\'s marijuana laws," Mason Tvert said.')
+    fox = ('On Thursday the marijuana law was defended by Colorado officials, who called the lawsuit a stunt by two '
+           'neighbouring states. "Nebraska officials are acting like bullies, and they have no business trying to '
+           'dictate Colorado\'s laws," Brian Vicente said.')
+    items = _consensus_texts(hpo, fox)
+    assert items and not any("Tvert" in text or "Vicente" in text for text, _ in items)
+
+
+def test_a_name_printed_with_a_middle_initial_or_a_misspelling_is_still_shared() -> None:
+    nyt = ("Representative Duncan Hunter was indicted on Tuesday. U.S. Attorney Adam L. Braverman said Tuesday's "
+           "indictment proved that no one is above the law, and that the case would go to trial.")
+    fox = ("Rep. Duncan Hunter was indicted Tuesday. U.S. Attorney Adam Braverman said Tuesday's indictment proved that "
+           "no one is above the law.")
+    assert any("Braverman" in text and len(sources) == 2 for text, sources in _consensus_texts(nyt, fox))
