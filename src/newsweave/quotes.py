@@ -62,7 +62,7 @@ CHANNEL_NOUNS = frozenset(
     """reading readout statement report editorial transcript release communique communiqué
     media broadcaster television tv agency newspaper paper outlet footage video interview
     post tweet letter memo document briefing account website broadcast e-mail email
-    filing lawsuit complaint ruling order opinion decision cable message""".split()
+    filing lawsuit complaint ruling order opinion decision cable message response reply""".split()
 )
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "which", "who"})

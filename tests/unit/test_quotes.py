@@ -453,3 +453,9 @@ def test_a_speech_verb_the_parser_left_without_subject_takes_the_name_before_it(
         "all my issues or those of my building leadership.”"
     )
     assert _speakers(text)["These don’t"][0] == "Nuland"
+
+
+def test_a_response_is_the_channel_and_its_owner_speaks():
+    # HuffPost, 13 July 2018: "terse response" was listed as a speaker.
+    text = "Democrats pressed the White House on Friday. A terse response from the GOP only said: “No collusion.”"
+    assert _speakers(text)["No collusion."] == ("GOP", "A terse response")
