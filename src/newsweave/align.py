@@ -173,6 +173,13 @@ _ATTRIBUTING = frozenset({"say", "tell", "add", "note", "according", "report", "
 _QUOTE_MARK = re.compile("[\"\u201c\u201d]")  # a sentence that quotes someone
 
 
+def _word_printed(word: str, vocabulary: frozenset[str]) -> bool:
+    """Is ``word`` one of ``vocabulary``, or spelt nearly alike (same first letter, ratio >= 90)?"""
+    if word in vocabulary:
+        return True
+    return any(other[:1] == word[:1] and fuzz.ratio(word, other) >= 90 for other in vocabulary)
+
+
 def _acting_people(parsed: Sequence[ParsedArticle]) -> dict[tuple[str, int], set[str]]:
     """People each sentence is about: the subject of its main verb, or anyone named in a sentence that quotes.
 
@@ -212,14 +219,14 @@ def _unshared_details(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> 
     left alone: a shared fact often comes with one outlet's extra attribution.
     """
     numbers_of = {p.id: set(re.findall(r"\d+(?:[.,]\d+)*", p.article.text)) for p in parsed}
-    texts = {p.id: _folded(p.article.text) for p in parsed}
+    words_of = {p.id: frozenset(re.findall(r"[\w'-]+", _folded(p.article.text))) for p in parsed}
     values = mentions_by_sentence(parsed, _VALUE_LABELS)
     people = _acting_people(parsed)
     out = []
     for sentence, (_, details), source in zip(index.sentences, novelty(parsed, index), index.sources):
         where = (source, sentence.index)
         others_numbers = set().union(*(n for s, n in numbers_of.items() if s != source))
-        others_text = [t for s, t in texts.items() if s != source]
+        others_words = [w for s, w in words_of.items() if s != source]
         unshared = False
         for detail in set(details) & set(values.get(where, ())):
             numbers = re.findall(r"\d+(?:[.,]\d+)*", detail)
@@ -228,12 +235,11 @@ def _unshared_details(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> 
         if not unshared:
             # Words quoted from, or deeds of, someone only this source names are that source's alone.
             for detail in set(details) & people.get(where, set()):
-                # Named by surname elsewhere ("Adam L. Braverman", "Braverman"), even spelt a little differently.
+                # Named by surname elsewhere ("Adam L. Braverman", "Braverman"), even spelt a little
+                # differently ("Paris", "Parris"), as a whole word ("Rice" is not in "price").
                 words = re.sub(r"'s$", "", _folded(detail)).split()
                 key = words[-1] if words else ""
-                if len(key) >= 3 and not any(
-                        re.search(rf"\b{re.escape(key)}\b", other) or fuzz.partial_ratio(key, other) >= 90
-                        for other in others_text):
+                if len(key) >= 3 and not any(_word_printed(key, vocabulary) for vocabulary in others_words):
                     unshared = True
         out.append(unshared)
     return out

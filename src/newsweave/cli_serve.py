@@ -47,6 +47,8 @@ def serve(
         token = _access_token(token_file)
     except (OSError, UnicodeDecodeError) as exc:
         raise usage(f"{input_name(token_file)}: cannot read the access token ({getattr(exc, 'strerror', None) or exc})") from exc
+    if token is not None and not (token.isascii() and token.isprintable()):
+        raise usage("the access token must be printable ASCII (an HTTP header carries it)")
     if token is not None and len(token) < MIN_TOKEN_CHARS:
         raise usage(f"the access token is shorter than {MIN_TOKEN_CHARS} characters (make one: "
                     'python -c "import secrets; print(secrets.token_urlsafe())")')

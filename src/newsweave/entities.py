@@ -326,10 +326,6 @@ def _merge_groups(groups: dict[str, _Group]) -> list[_Group]:
         ends = [f for f in full if f.split()[-1] == key]  # never "Trump" -> "Donald Trump Jr."
         starts = [f for f in full if f.split()[0] == key]
         if key not in persons and _mostly_place(groups[key]):
-            # "Malia, 16, wore a plaid skirt" read as a place: a first name of one
-            # person whose full name the same source prints is that person.
-            if not ends and len(starts) == 1 and groups[starts[0]].full_person and set(groups[key].sources) & set(groups[starts[0]].sources):
-                union(key, starts[0])
             continue
         candidates = ends or starts
         if candidates:

@@ -508,9 +508,8 @@ class _SentenceReader:
             return _Who(entity.name, entity.type == "PERSON")
         if _is_epithet(head):
             # "The Arizona Republican said": a definite epithet refers back to the
-            # person just named (not a spokesman, who speaks for someone else);
-            # "the president" to the one printed as "President Obama" if there is one.
-            person = self._titled_person(head.lower_, min(head.idx, q.opened)) or self._nearest_person(min(head.idx, q.opened))
+            # person just named (not a spokesman, who speaks for someone else).
+            person = self._nearest_person(min(head.idx, q.opened))
             if person is not None:
                 return _Who(person, True)
         if head.lower_ in CHANNEL_NOUNS or head.lemma_.lower() in CHANNEL_NOUNS:
@@ -587,34 +586,24 @@ class _SentenceReader:
         return None
 
     def _person_of_clause_before(self, pronoun: "Token") -> str | None:
-        """ "When the draft was sent to Mr. Petraeus, he dismissed it": the person of a
-        clause that opens the pronoun's own sentence and leads up to it, if only one."""
+        """ "When the draft was sent to Mr. Petraeus, he dismissed it": the one person a
+        clause before the pronoun names, when that clause is about something else (its
+        subject is no person) and refers to no one by pronoun."""
         verb = pronoun.head
         named = set()
         for clause in verb.children:
             if clause.dep_ != "advcl" or clause.i > pronoun.i:
                 continue
+            subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if any(c.ent_type_ == "PERSON" or c.lower_ in _PERSON_PRONOUNS or c.pos_ == "PROPN" for c in subjects):
+                return None  # "Because Mr. Trump had attacked him, he said": the clause's own actor is not "he"
+            if any(t.lower_ in _PERSON_PRONOUNS for t in clause.subtree):
+                return None
             for ent in self.ents:
                 if clause.left_edge.i <= ent.start and ent.end <= clause.right_edge.i + 1 and ent.label_ == "PERSON":
                     found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
                     if found is not None and found.type == "PERSON":
                         named.add(found.name)
-        return next(iter(named)) if len(named) == 1 else None
-
-    def _titled_person(self, title: str, offset: int) -> str | None:
-        """The last person before ``offset`` printed with ``title`` ("President Obama"), if one title names one person."""
-        named: set[str] = set()
-        for m in re.finditer(rf"\b{re.escape(title)}\.?\s+((?:[A-Z][\w'’.-]*\s?){{1,3}})", self.text[:offset], re.I):
-            if not m.group(0)[:1].isupper():
-                continue
-            printed = fold_name(strip_honorifics(m.group(1).strip()))
-            found = self.aliases.get(printed)
-            if found is None and printed:  # a surname several people share: the one who holds the title
-                holders = {e.name for e in self.aliases.values() if e.type == "PERSON" and e.role
-                           and title in e.role.lower() and fold_name(e.name).endswith(printed)}
-                named.update(holders if len(holders) == 1 else ())
-            elif found is not None and found.type == "PERSON":
-                named.add(found.name)
         return next(iter(named)) if len(named) == 1 else None
 
     def _nearest_person(self, offset: int) -> str | None:

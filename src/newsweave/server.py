@@ -73,7 +73,7 @@ def create_app(db: Path | None = None, words: int = 120, token: str | None = Non
     if token:
         @app.middleware("http")
         async def require_token(request: Request, call_next):  # type: ignore[no-untyped-def]
-            if request.url.path == "/healthz" or presents_token(request.headers.get("authorization", ""), token):
+            if request.scope.get("path") == "/healthz" or presents_token(request.headers.get("authorization", ""), token):
                 return await call_next(request)
             return PlainTextResponse(
                 "newsweave: this server needs its access token (Authorization: Bearer TOKEN)\n", status_code=401,

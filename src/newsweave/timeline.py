@@ -80,8 +80,11 @@ _YEAR_EXPR = re.compile(
 )
 # "Friday, Sept. 14": the weekday belongs to the printed date that follows it.
 _WEEKDAY_BEFORE = re.compile(rf"\b(?P<weekday>{_WEEKDAY}),?\s+$")
-# After "the 17 February": a capitalised word makes the date part of a name ("Brigade", "Movement").
-_NAMED_BY_DATE = re.compile(rf"\s+(?!{_WEEKDAY}\b|{_MONTH}|Mr\b|Mrs\b|Ms\b)[A-Z][a-z]")
+# "the 17 February Brigade", "the Sept. 11 Commission": a date that names a group, place or accord.
+_NAMED_BY_DATE = re.compile(
+    r"\s+(?:Brigades?|Movement|Revolution|Battalion|Alliance|Coalition|Front|Square|Street|Avenue|Bridge|"
+    r"Stadium|Martyrs|Commission|Committee|Group|Party|Uprising|Agreement|Accords?)\b"
+)
 _RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
 _RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|overnight|today|tonight|this morning|this afternoon|this evening)\b", re.I)
 _CLOCK = re.compile(
@@ -94,9 +97,8 @@ _SPECULATIVE_AUX = frozenset({"could", "would", "may", "might", "should", "must"
 _SPECULATIVE_VERBS = frozenset({"hope", "aim", "propose", "pave", "seek", "want", "intend", "consider"})
 _WILL = frozenset({"will", "wo", "'ll", "shall"})
 _SCHEDULE_WORDS = frozenset({"schedule", "set", "slate", "due", "plan", "expect", "poise"})
-# Verbs whose infinitive asks for something still to come ("called for him to cancel the Monday session").
-_DIRECTIVE_VERBS = frozenset({"urge", "call", "ask", "press", "pressure", "push", "demand", "tell", "order", "implore",
-                              "encourage", "invite", "agree", "prepare", "vow", "promise", "threaten"})
+# Verbs whose infinitive asks for something ("called for him to cancel the Monday session").
+_DIRECTIVE_VERBS = frozenset({"urge", "call", "ask", "press", "pressure", "push", "demand", "implore", "encourage"})
 _FUTURE_WORDS = re.compile(r"\b(?:next|coming|upcoming|later this|later next)\b", re.I)
 
 
@@ -164,14 +166,19 @@ def _year_for(month: int, day: int, anchor: dt.date | None) -> int | None:
     return best[1] if best and best[0] <= 366 else None  # no 29 February within a year: unresolved
 
 
+# Days a past report's printed date may lie after its anchor: a publication date a day or
+# two early, or one inferred from the story's other sources.
+PAST_SLACK_DAYS = 7
+
+
 def _last_on_or_before(month: int, day: int, anchor: dt.date) -> str | None:
-    """The last "Sept. 14" on or before the anchor, for a report of the past."""
+    """The last "Sept. 14" on or before the anchor (give or take a few days), for a report of the past."""
     for year in (anchor.year, anchor.year - 1):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             continue
-        if candidate <= anchor:
+        if candidate <= anchor + dt.timedelta(days=PAST_SLACK_DAYS):
             return candidate.isoformat()
     return None
 
@@ -291,7 +298,7 @@ def _clock_time(sentence: str) -> str | None:
 
 
 def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
-    """How to date an expression: "past", "ahead" (scheduled), "present", "unknown" or "skip".
+    """How to date an expression: "past", "ahead" (scheduled), "near" (asked for), "present", "unknown" or "skip".
 
     Speculation ("could pave the way for a November meeting", "hopes to meet
     in the coming months") is skipped; a schedule ("will face the winner on
@@ -325,8 +332,13 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
             break
         infinitive = verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children)
         verb = verb.head
-        if verb.lemma_.lower() in _SCHEDULE_WORDS or (infinitive and verb.lemma_.lower() in _DIRECTIVE_VERBS):
-            return "ahead"  # "urged him to confront Putin on Monday": what is urged is still to come
+        if verb.lemma_.lower() in _SCHEDULE_WORDS:
+            return "ahead"
+        if infinitive and verb.lemma_.lower() in _DIRECTIVE_VERBS:
+            # "urged him to confront Putin on Monday" (Friday's paper: the coming Monday) or
+            # "urged residents to evacuate on Sunday" (Monday's paper: yesterday): what was
+            # asked may be done or still to come, so a weekday is the nearest one.
+            return "near"
     tense = _tense(doc, start, end)
     return "present" if tense == "present" else "past" if tense == "past" else "unknown"
 
@@ -387,7 +399,8 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
                 date = expr.forward or expr.date
             elif reading == "past" and expr.back:
                 date = expr.back  # "was indicted on Sept. 14" in a May story: last September's
-            elif role == "of a noun" and expr.relative and len(expr.date) == 10 and reading != "past" and anchor is not None:
+            elif (reading == "near" or (role == "of a noun" and reading != "past")) and expr.relative \
+                    and len(expr.date) == 10 and anchor is not None:
                 date = _nearest(expr, anchor)  # "to cancel the Monday session": the Monday nearest
             else:
                 date = expr.date

@@ -131,3 +131,14 @@ def test_a_name_printed_with_a_middle_initial_or_a_misspelling_is_still_shared()
     fox = ("Rep. Duncan Hunter was indicted Tuesday. U.S. Attorney Adam Braverman said Tuesday's indictment proved that "
            "no one is above the law.")
     assert any("Braverman" in text and len(sources) == 2 for text, sources in _consensus_texts(nyt, fox))
+
+
+def test_a_short_surname_inside_another_word_is_not_a_name_printed_elsewhere() -> None:
+    # Review: "Rice" matched inside "prices", so a quote of Sarah Rice became shared.
+    hpo = ('Colorado officials defended the marijuana law on Thursday. "Nebraska officials are acting like bullies, and '
+           'they have no business trying to dictate Colorado\'s marijuana laws," Sarah Rice said.')
+    fox = ('On Thursday the marijuana law was defended by Colorado officials, who called the lawsuit a stunt by two '
+           'neighbouring states. "Nebraska officials are acting like bullies, and they have no business trying to '
+           'dictate Colorado\'s laws," Brian Vicente said. Marijuana prices have fallen since January.')
+    items = _consensus_texts(hpo, fox)
+    assert items and not any("Rice" in text or "Vicente" in text for text, _ in items)

@@ -219,12 +219,3 @@ def test_a_platform_read_as_a_person_is_an_organisation():
     assert all(entities[name].type == "ORG" for name in ("Twitter", "Facebook") if name in entities)
     assert "Twitter" in entities or "Facebook" in entities
 
-
-def test_a_first_name_read_as_a_place_is_the_person_the_same_source_names_in_full():
-    # NYT, 1 Dec 2014: the small model reads "Malia" alone as a place.
-    text = (
-        "Elizabeth Lauten wrote an open letter to Sasha and Malia Obama. Malia, 16, was dressed in a plaid "
-        "miniskirt. Malia looked at the floor. Malia Obama did not respond."
-    )
-    entities = find_entities(parse_articles([Article(id="a", text=text)]))
-    assert not [e for e in entities if e.name == "Malia" and e.type == "PLACE"]

@@ -459,3 +459,10 @@ def test_a_response_is_the_channel_and_its_owner_speaks():
     # HuffPost, 13 July 2018: "terse response" was listed as a speaker.
     text = "Democrats pressed the White House on Friday. A terse response from the GOP only said: “No collusion.”"
     assert _speakers(text)["No collusion."] == ("GOP", "A terse response")
+
+
+def test_a_clause_whose_own_subject_is_a_person_does_not_take_the_pronoun():
+    text = (
+        "Senator Rand Paul spoke on Tuesday. Because Mr. Trump had attacked him, he said, “I will not endorse him.”"
+    )
+    assert _speakers(text)["I will"][0] == "Rand Paul"

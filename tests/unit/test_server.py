@@ -189,6 +189,7 @@ def test_with_a_token_every_route_but_healthz_needs_it() -> None:
         (["--host", "192.168.1.4", "--token-file", "short"], {}, "shorter than 16"),
         (["--token-file", "missing"], {}, "cannot read the access token"),
         (["--host", "::"], {"NEWSWEAVE_TOKEN": "abc"}, "shorter than 16"),
+        ([], {"NEWSWEAVE_TOKEN": "jeton-d'accès-très-secret"}, "printable ASCII"),
     ],
 )
 def test_serve_refuses_to_listen_beyond_this_machine_unguarded(
