@@ -304,3 +304,21 @@ def test_a_month_of_a_noun_keeps_its_month_reading() -> None:
     # Found by the property test: the nearest-day rule for a weekday must not take a month.
     entries, _ = timeline_of({"a": "Officials are preparing for a November summit with Xi."}, {"a": MONDAY})
     assert [e.date for e in entries] == ["2023-11"]
+
+
+def test_review_cases_a_date_before_a_name_and_what_was_asked() -> None:
+    monday = dt.date(2023, 10, 16)
+    assert [e.date for e in dated_expressions("Israel has bombed Gaza since the Oct. 7 Hamas attack.", monday)] == ["2023-10-07"]
+    assert dated_expressions("Members of the Sept. 11 Commission met.", monday) == []
+    entries, _ = timeline_of(
+        {
+            "a": "The governor ordered residents to evacuate on Oct. 3. Officials urged residents to evacuate on "
+            "Sunday as the fire spread. The trial began on Oct. 17."
+        },
+        {"a": monday},
+    )
+    assert [(e.date, e.text[:12]) for e in entries] == [
+        ("2023-10-03", "The governor"),  # not a year ahead
+        ("2023-10-15", "Officials ur"),  # the nearest Sunday: yesterday
+        ("2023-10-17", "The trial be"),  # a day after the anchor is within a past report's slack
+    ]
