@@ -41,6 +41,7 @@ from newsweave.model import Span, TimelineEntry
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as DocSpan
 
     from newsweave.nlp import ParsedArticle
 
@@ -310,10 +311,8 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
     """
     if _FUTURE_WORDS.search(expr_text):
         return "skip"
-    if doc is None:
-        return "past"
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
+    span = _date_span(doc, start, end)
+    if span is None:
         return "past"
     token: Token = span.root
     for _ in range(8):  # climb to the governing verb
@@ -343,12 +342,18 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
     return "present" if tense == "present" else "past" if tense == "past" else "unknown"
 
 
+def _date_span(doc: "Doc | None", start: int, end: int) -> "DocSpan | None":
+    """The tokens of a date expression (widened to whole tokens), or None without a parse."""
+    if doc is None:
+        return None
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span if span is not None and len(span) else None
+
+
 def _tense(doc: "Doc | None", start: int, end: int) -> str:
     """"past", "present" or "unknown" for the verb that governs a date expression."""
-    if doc is None:
-        return "unknown"
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
+    span = _date_span(doc, start, end)
+    if span is None:
         return "unknown"
     token = span.root
     for _ in range(10):
@@ -440,10 +445,8 @@ def _role(doc: "Doc | None", start: int, end: int) -> str:
     before the narrative, which neither takes the sentence's clock time nor
     sets the day that later clock times belong to.
     """
-    if doc is None:
-        return "when"
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
+    span = _date_span(doc, start, end)
+    if span is None:
         return "when"
     token = span.root
     while token.dep_ == "compound" and token.head.lower_ in _TIME_NOUNS:  # "Sunday morning news programs"

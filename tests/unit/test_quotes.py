@@ -424,10 +424,11 @@ def test_a_name_only_mentioned_does_not_take_a_pronoun_from_someone_who_acted():
         "commentary had a sharper edge.\n\n"
         "“I get you’re both in those awful teen years,” she wrote above a picture of the daughters."
     )
-    assert _speakers(text)["I get"][0] != "Twitter"
+    assert _speakers(text)["I get"][0] == "Lauten"  # not "Twitter"
 
 
 def test_the_president_is_the_person_printed_with_that_title_not_the_nearest_name():
+    # HuffPost, 29 Nov 2014: "Mac" (a turkey) is the nearest name before "the president".
     text = (
         "The First Daughters join President Obama at the ceremony every year. Before approaching Mac and "
         "Cheese, the two turkeys, the president remarked that it was \"puzzling that I do this every year.\""
