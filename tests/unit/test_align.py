@@ -115,14 +115,26 @@ def test_a_sentence_with_a_number_only_its_source_prints_does_not_speak_for_othe
     assert any("sold in" in text and len(sources) == 2 for text, sources in items)  # said by the other, it is shared
 
 
-def test_words_of_someone_only_one_source_names_are_not_agreement() -> None:
-    hpo = ('Colorado officials defended the marijuana law on Thursday. "Nebraska officials are acting like bullies, and '
-           'they have no business trying to dictate Colorado\'s marijuana laws," Mason Tvert said.')
-    fox = ('On Thursday the marijuana law was defended by Colorado officials, who called the lawsuit a stunt by two '
-           'neighbouring states. "Nebraska officials are acting like bullies, and they have no business trying to '
-           'dictate Colorado\'s laws," Brian Vicente said.')
-    items = _consensus_texts(hpo, fox)
-    assert items and not any("Tvert" in text or "Vicente" in text for text, _ in items)
+# One quotation credited to two people, one a source names alone (HuffPost's Mason Tvert, Dec 2014).
+BULLIES_HPO = ('Colorado officials defended the marijuana law on Thursday. "Nebraska officials are acting like bullies, '
+               'and they have no business trying to dictate Colorado\'s marijuana laws," {speaker} said.')
+BULLIES_FOX = ('On Thursday the marijuana law was defended by Colorado officials, who called the lawsuit a stunt by two '
+               'neighbouring states. "Nebraska officials are acting like bullies, and they have no business trying to '
+               'dictate Colorado\'s laws," Brian Vicente said.{more}')
+
+
+@pytest.mark.parametrize(
+    "speaker, more",
+    [
+        ("Mason Tvert", ""),
+        # Review: "Rice" matched inside "prices", so a quote of Sarah Rice became shared.
+        ("Sarah Rice", " Marijuana prices have fallen since January."),
+    ],
+)
+def test_words_of_someone_only_one_source_names_are_not_agreement(speaker: str, more: str) -> None:
+    items = _consensus_texts(BULLIES_HPO.format(speaker=speaker), BULLIES_FOX.format(more=more))
+    surname = speaker.split()[-1]
+    assert items and not any(surname in text or "Vicente" in text for text, _ in items)
 
 
 def test_a_name_printed_with_a_middle_initial_or_a_misspelling_is_still_shared() -> None:
@@ -132,13 +144,3 @@ def test_a_name_printed_with_a_middle_initial_or_a_misspelling_is_still_shared()
            "no one is above the law.")
     assert any("Braverman" in text and len(sources) == 2 for text, sources in _consensus_texts(nyt, fox))
 
-
-def test_a_short_surname_inside_another_word_is_not_a_name_printed_elsewhere() -> None:
-    # Review: "Rice" matched inside "prices", so a quote of Sarah Rice became shared.
-    hpo = ('Colorado officials defended the marijuana law on Thursday. "Nebraska officials are acting like bullies, and '
-           'they have no business trying to dictate Colorado\'s marijuana laws," Sarah Rice said.')
-    fox = ('On Thursday the marijuana law was defended by Colorado officials, who called the lawsuit a stunt by two '
-           'neighbouring states. "Nebraska officials are acting like bullies, and they have no business trying to '
-           'dictate Colorado\'s laws," Brian Vicente said. Marijuana prices have fallen since January.')
-    items = _consensus_texts(hpo, fox)
-    assert items and not any("Rice" in text or "Vicente" in text for text, _ in items)
