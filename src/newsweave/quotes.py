@@ -64,6 +64,7 @@ CHANNEL_NOUNS = frozenset(
     post tweet letter memo document briefing account website broadcast e-mail email
     filing lawsuit complaint ruling order opinion decision cable message response reply""".split()
 )
+_REPLY_NOUNS = frozenset({"response", "reply"})  # channels only as a thing ("a terse response"), not "in response"
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "which", "who"})
 # Fuzzy-match floor (rapidfuzz, 0-100) for two quotations to be one statement. At 80,
@@ -661,7 +662,8 @@ class _SentenceReader:
                     return self._noun_phrase(obj)
         for tok in outside:
             if tok.lower_ == "in" and tok.head.lemma_.lower() in SPEECH_LEMMAS:
-                objects = [c for c in tok.children if c.dep_ == "pobj" and c.lemma_.lower() in CHANNEL_NOUNS]
+                objects = [c for c in tok.children if c.dep_ == "pobj" and c.lemma_.lower() in CHANNEL_NOUNS
+                           and not (c.lower_ in _REPLY_NOUNS and not list(c.children))]  # "In response, Ryan said"
                 if objects:
                     return self.doc[objects[0].left_edge.i : objects[0].i + 1].text
         return None

@@ -467,3 +467,10 @@ def test_a_clause_whose_own_subject_is_a_person_does_not_take_the_pronoun():
         "Senator Rand Paul spoke on Tuesday. Because Mr. Trump had attacked him, he said, “I will not endorse him.”"
     )
     assert _speakers(text)["I will"][0] == "Rand Paul"
+
+
+def test_in_response_is_not_a_channel():
+    # Fox, 21 Aug 2018: "(response)" was printed as the quotation's channel.
+    text = ("In response, House Speaker Paul Ryan said Tuesday evening that he would remove the congressman from all "
+            "committee assignments, calling the charges against Hunter “deeply serious.”")
+    assert _speakers(text)["deeply serious."] == ("Paul Ryan", None)
