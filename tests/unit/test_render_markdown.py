@@ -22,6 +22,7 @@ from newsweave.model import (
     Span,
     TimelineEntry,
 )
+from newsweave.render.html import render_html
 from newsweave.render.markdown import (
     escape_markdown,
     render_markdown,
@@ -135,6 +136,19 @@ def test_quotes_grouped_by_speaker_with_differing_wording_side_by_side(articles)
     assert "| [1] | [5] |" in section
     assert "| “reverse the downward spiral” | “halt the downward spiral” |" in section
     assert "Paraphrased, not quoted, in [2,3]" in section
+
+
+def test_one_sources_two_renderings_are_listed_not_compared(articles) -> None:
+    # Fox, July 2018: a tweet quoted in full and again in part was a "Wording differs" table of [2] | [2].
+    quote = Quote("Wyden", (QuoteVariant("a moment of historic cowardice. Call off this summit", (articles[1].id,), ()),
+                            QuoteVariant("a moment of historic cowardice.", (articles[1].id,), ())))
+    brief = _brief(articles, quotes=(quote,))
+    section = _section(render_markdown(brief), "Who said what")
+    assert "Wording differs" not in section
+    assert "- “a moment of historic cowardice. Call off this summit” [2]" in section
+    assert "- “a moment of historic cowardice.” [2]" in section
+    page = render_html(brief)
+    assert "Wording differs" not in page and page.count("historic cowardice") >= 2
 
 
 def test_timeline_entities_and_sources(articles) -> None:

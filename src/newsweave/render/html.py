@@ -24,6 +24,7 @@ from newsweave.render.markdown import (
     SOFT_CONFLICT_NOTE,
     cited_numbers,
     published_label,
+    quote_layout,
     source_label,
     source_numbers,
     story_title,
@@ -121,8 +122,8 @@ def _safe_url(url: str | None) -> str | None:
     return None
 
 
-def _quote_variants(registry: _ItemRegistry, quote: Quote, differs: bool) -> list[ViewItem]:
-    if differs:
+def _quote_variants(registry: _ItemRegistry, quote: Quote, apart: bool) -> list[ViewItem]:
+    if apart:
         return [registry.add(v.text, v.sources, v.spans) for v in quote.variants]
     # Same words in every source: one item citing them all, lighting all their spans.
     sources = [s for v in quote.variants for s in v.sources]
@@ -156,11 +157,11 @@ def _view(brief: Brief) -> dict[str, object]:
     ]
     speakers: dict[str, list[dict[str, object]]] = {}
     for quote in brief.quotes:
-        wordings = {" ".join(v.text.split()).casefold() for v in quote.variants}
+        layout = quote_layout(quote)
         speakers.setdefault(quote.speaker or "Unattributed", []).append(
             {
-                "variants": _quote_variants(registry, quote, differs=len(wordings) > 1),
-                "differs": len(wordings) > 1,
+                "variants": _quote_variants(registry, quote, apart=layout != "one"),
+                "differs": layout == "side by side",
                 "channel": quote.channel or "",
                 "paraphrased": [
                     Cite(str(n), f"src-{n}" if isinstance(n, int) else None)

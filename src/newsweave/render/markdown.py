@@ -151,13 +151,26 @@ def _quoted(text: str) -> str:
     return f"“{escape_markdown(text)}”"
 
 
+def quote_layout(quote: Quote) -> str:
+    """How to show a quote group: "one" wording for all its sources, wordings "side by side"
+    (sources printed it differently), or "each" of one source's renderings (a full quote and
+    the fragment it repeats), which are not a difference between sources."""
+    if len({" ".join(v.text.split()).casefold() for v in quote.variants}) <= 1:
+        return "one"
+    if len({s for v in quote.variants for s in v.sources}) <= 1:
+        return "each"
+    return "side by side"
+
+
 def _quote_block(quote: Quote, numbers: dict[str, int]) -> list[str]:
     channel = f" ({escape_markdown(quote.channel)})" if quote.channel else ""
-    wordings = {" ".join(v.text.split()).casefold() for v in quote.variants}
-    if len(wordings) <= 1:
+    layout = quote_layout(quote)
+    if layout == "one":
         sources = [s for v in quote.variants for s in v.sources]
         text = quote.variants[0].text if quote.variants else ""
         lines = [f"- {_quoted(text)} {_cite(sources, numbers)}{channel}".rstrip()]
+    elif layout == "each":
+        lines = [f"- {_quoted(v.text)} {_cite(v.sources, numbers)}{channel}".rstrip() for v in quote.variants]
     else:
         # Wording differs between sources: show the variants side by side,
         # one column each, headed by the sources that printed it.
