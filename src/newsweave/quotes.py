@@ -891,6 +891,9 @@ def _group_speaker(members: Sequence[AttributedQuote]) -> tuple[str | None, str 
     channels = Counter(q.channel for q in members if q.channel)
     if people:
         speaker: str | None = people.most_common(1)[0][0]
+        # "Wyden tweeted", with "Wyden" misread as a place: the person's own surname is no channel.
+        surname = speaker.split()[-1].casefold()
+        others = Counter({name: n for name, n in others.items() if name.split()[-1].casefold() != surname})
         channel = channels.most_common(1)[0][0] if channels else (others.most_common(1)[0][0] if others else None)
     else:
         speaker = others.most_common(1)[0][0] if others else None

@@ -474,3 +474,14 @@ def test_in_response_is_not_a_channel():
     text = ("In response, House Speaker Paul Ryan said Tuesday evening that he would remove the congressman from all "
             "committee assignments, calling the charges against Hunter “deeply serious.”")
     assert _speakers(text)["deeply serious."] == ("Paul Ryan", None)
+
+
+def test_a_persons_surname_read_as_a_place_is_not_the_channel():
+    from newsweave.model import Span
+    from newsweave.quotes import AttributedQuote, _group_speaker
+
+    full = AttributedQuote(Span("fox", 0, 10), "a moment of historic cowardice", "Ron Wyden", True, None, 5)
+    tweeted = AttributedQuote(Span("fox", 20, 30), "a moment of historic cowardice", "Wyden", False, None, 5)
+    statement = AttributedQuote(Span("nyt", 0, 10), "a moment of historic cowardice", "Senate Finance Committee", False, None, 5)
+    assert _group_speaker([full, tweeted]) == ("Ron Wyden", None)
+    assert _group_speaker([full, statement]) == ("Ron Wyden", "Senate Finance Committee")  # an institution still is
