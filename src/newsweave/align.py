@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from newsweave.errors import ConfigError
 from newsweave.model import BriefItem
@@ -137,9 +137,9 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
         def mean_covered(m: int) -> float:
             return sum(index.covered[m, o] for o in members if o != m) / (len(members) - 1)
 
-        # A sentence with a name or number no other source prints anywhere is not
-        # what the others say ("has raised more than $60 million", printed by one):
-        # it cannot speak for the group, whatever else it shares.
+        # A sentence printing a number no other source prints, or about a person no
+        # other source names, is not what the others say ("has raised more than $60
+        # million", printed by one): it cannot speak for the group, whatever else it shares.
         fresh = [m for m in members if m not in spoken and not unshared[m]]
         if not fresh:
             continue
@@ -177,7 +177,8 @@ def _word_printed(word: str, vocabulary: frozenset[str]) -> bool:
     """Is ``word`` one of ``vocabulary``, or spelt nearly alike (same first letter, ratio >= 90)?"""
     if word in vocabulary:
         return True
-    return any(other[:1] == word[:1] and fuzz.ratio(word, other) >= 90 for other in vocabulary)
+    alike = [other for other in vocabulary if other[:1] == word[:1]]
+    return process.extractOne(word, alike, scorer=fuzz.ratio, score_cutoff=90) is not None
 
 
 def _acting_people(parsed: Sequence[ParsedArticle]) -> dict[tuple[str, int], set[str]]:
@@ -220,13 +221,15 @@ def _unshared_details(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> 
     """
     numbers_of = {p.id: set(re.findall(r"\d+(?:[.,]\d+)*", p.article.text)) for p in parsed}
     words_of = {p.id: frozenset(re.findall(r"[\w'-]+", _folded(p.article.text))) for p in parsed}
+    # What every other source prints, built once per source rather than per sentence.
+    numbers_elsewhere = {p.id: set().union(*(n for s, n in numbers_of.items() if s != p.id)) for p in parsed}
+    words_elsewhere = {p.id: [w for s, w in words_of.items() if s != p.id] for p in parsed}
     values = mentions_by_sentence(parsed, _VALUE_LABELS)
     people = _acting_people(parsed)
     out = []
     for sentence, (_, details), source in zip(index.sentences, novelty(parsed, index), index.sources):
         where = (source, sentence.index)
-        others_numbers = set().union(*(n for s, n in numbers_of.items() if s != source))
-        others_words = [w for s, w in words_of.items() if s != source]
+        others_numbers, others_words = numbers_elsewhere[source], words_elsewhere[source]
         unshared = False
         for detail in set(details) & set(values.get(where, ())):
             numbers = re.findall(r"\d+(?:[.,]\d+)*", detail)

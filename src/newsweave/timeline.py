@@ -16,7 +16,16 @@ Resolution rules, each as precise as the words allow:
 - "last year"/"late last year" is the anchor's year minus one, "earlier this
   year" the anchor's year, "overnight"/"yesterday" the day before;
 - a printed day and month ("June 25") takes the year of its occurrence
-  nearest the anchor;
+  nearest the anchor; reported in the past tense, the last one before the
+  anchor (give or take a week); printed with its weekday ("Friday, Sept.
+  14"), the year in which that day is that weekday; inside a name ("the 17
+  February Brigade") it dates nothing;
+- a date that modifies a noun ("last September's attack", "the Monday
+  session") dates that noun, so it gives way to a date of the sentence's own
+  verb; a weekday so used, or one asked for ("urged him to confront Putin on
+  Monday"), is the nearest such day, before or after the anchor;
+- a pluperfect's date ("saying that on Sept. 10 the agency had warned") takes
+  no clock time, and a later bare clock time belongs to the day before it;
 - what is scheduled is dated forward: under "will", "is due to", "is set
   to", "is scheduled to", or a present-tense verb ("is running for
   re-election in November"), a weekday or month is the next one on or after
