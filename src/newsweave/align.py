@@ -10,8 +10,9 @@ member best carried by the others gives the item its text, and every member
 that carries enough of that text contributes a span.
 Near-identical copies of one wire story count as one origin: a group
 supported only by copies of each other is not consensus. A sentence that
-prints a number no other source prints, or is about (quotes, or has as its
-subject) a person no other source names, never gives an item its text: the
+prints a number (an amount, a count, a year, a clock time) no other source
+prints, or is about (quotes, or has as its subject) a person no other source
+names, never gives an item its text: the
 others cannot be said to say it ("has raised more than $60 million", "...,"
 Tvert said").
 
@@ -167,8 +168,8 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
     return tuple(item for _, _, item in items)
 
 
-# Values whose numbers make a sentence say more than the others do.
-_VALUE_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+# Values whose numbers make a sentence say more than the others do ("$60 million", "in 1947", "11:25 a.m.").
+_VALUE_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"})
 _ATTRIBUTING = frozenset({"say", "tell", "add", "note", "according", "report", "confirm", "announce", "write"})
 _QUOTE_MARK = re.compile("[\"\u201c\u201d]")  # a sentence that quotes someone
 

@@ -201,7 +201,7 @@ def _year_of_weekday(month: int, day: int, weekday: int, anchor: dt.date) -> int
             candidate = dt.date(year, month, day)
         except ValueError:
             continue
-        if candidate.weekday() == weekday:
+        if candidate.weekday() == weekday and abs((candidate - anchor).days) <= 366:  # a year either side at most
             fits.append((abs((candidate - anchor).days), year))
     return min(fits)[1] if fits else None
 

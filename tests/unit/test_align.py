@@ -144,3 +144,12 @@ def test_a_name_printed_with_a_middle_initial_or_a_misspelling_is_still_shared()
            "no one is above the law.")
     assert any("Braverman" in text and len(sources) == 2 for text, sources in _consensus_texts(nyt, fox))
 
+
+
+def test_a_year_only_one_source_prints_keeps_its_sentence_from_speaking_for_others() -> None:
+    # Fox, Nov 2014: "dates back to 1947" was listed as what Fox and HuffPost agree on.
+    fox = ("The girls went with their father to Wednesday's ceremony, in which he pardoned two turkeys. The tradition of "
+           "turkeys being presented to the president dates back to 1947, with the turkey pardon instituted in 1989.")
+    hpo = ("The First Daughters join the president at the ceremony every year. The turkey pardon is one of America's "
+           "silliest holiday traditions, and the turkeys presented to the president are pardoned every year.")
+    assert not any("1947" in text for text, _ in _consensus_texts(fox, hpo))

@@ -322,3 +322,9 @@ def test_review_cases_a_date_before_a_name_and_what_was_asked() -> None:
         ("2023-10-15", "Officials ur"),  # the nearest Sunday: yesterday
         ("2023-10-17", "The trial be"),  # a day after the anchor is within a past report's slack
     ]
+
+
+def test_a_weekday_that_fits_only_a_year_too_far_away_does_not_pick_it() -> None:
+    # Found by the property test: 19 June was a Monday in 2000, 377 days before the anchor.
+    dates = {e.text: e.date for e in dated_expressions("Monday June 19", dt.date(2001, 7, 1))}
+    assert dates["June 19"] == "2001-06-19"
