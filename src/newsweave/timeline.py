@@ -43,7 +43,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from newsweave.grouping import average_link_groups
 from newsweave.model import Span, TimelineEntry
@@ -156,23 +156,31 @@ def _day_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _year_for(month: int, day: int, anchor: dt.date | None) -> int | None:
-    """The year of a printed "June 19": that of its occurrence nearest the anchor.
+def _dates_of(month: int, day: int, years: Iterable[int]) -> Iterator[dt.date]:
+    """The day and month in each of ``years`` where it exists (no 29 February in 2023)."""
+    for year in years:
+        try:
+            yield dt.date(year, month, day)
+        except ValueError:
+            continue
+
+
+def _year_for(month: int, day: int, anchor: dt.date | None, weekday: int | None = None) -> int | None:
+    """The year of a printed "June 19": that of its occurrence nearest the anchor, a year either side at most.
 
     A full day-and-month is precise enough to be a schedule ("the June 25
     special election" in a January story is next June), so unlike a bare
-    month it may lie after the anchor.
+    month it may lie after the anchor. With ``weekday`` ("Friday, Sept.
+    14"), only a year in which the day falls on that weekday.
     """
     if anchor is None:
         return None
-    best: tuple[int, int] | None = None
-    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            distance = abs((dt.date(year, month, day) - anchor).days)
-        except ValueError:
-            continue
-        if best is None or distance < best[0]:
-            best = (distance, year)
+    fits = [
+        (abs((date - anchor).days), date.year)
+        for date in _dates_of(month, day, (anchor.year - 1, anchor.year, anchor.year + 1))
+        if weekday is None or date.weekday() == weekday
+    ]
+    best = min(fits, default=None)
     return best[1] if best and best[0] <= 366 else None  # no 29 February within a year: unresolved
 
 
@@ -183,39 +191,13 @@ PAST_SLACK_DAYS = 7
 
 def _last_on_or_before(month: int, day: int, anchor: dt.date) -> str | None:
     """The last "Sept. 14" on or before the anchor (give or take a few days), for a report of the past."""
-    for year in (anchor.year, anchor.year - 1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate <= anchor + dt.timedelta(days=PAST_SLACK_DAYS):
-            return candidate.isoformat()
-    return None
-
-
-def _year_of_weekday(month: int, day: int, weekday: int, anchor: dt.date) -> int | None:
-    """The year, of the three around the anchor, in which "Friday, Sept. 14" falls on a Friday (nearest wins)."""
-    fits = []
-    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate.weekday() == weekday and abs((candidate - anchor).days) <= 366:  # a year either side at most
-            fits.append((abs((candidate - anchor).days), year))
-    return min(fits)[1] if fits else None
+    latest = anchor + dt.timedelta(days=PAST_SLACK_DAYS)
+    return next((d.isoformat() for d in _dates_of(month, day, (anchor.year, anchor.year - 1)) if d <= latest), None)
 
 
 def _next_on_or_after(month: int, day: int, anchor: dt.date) -> str | None:
     """The first "August 10" on or after the anchor, for a schedule."""
-    for year in (anchor.year, anchor.year + 1):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= anchor:
-            return candidate.isoformat()
-    return None
+    return next((d.isoformat() for d in _dates_of(month, day, (anchor.year, anchor.year + 1)) if d >= anchor), None)
 
 
 # --- finding expressions -------------------------------------------------------
@@ -245,7 +227,7 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
             if m["year"]:
                 add(start, m.end(), _day_date(int(m["year"]), month, day))
             elif anchor is not None and named_day and (
-                year := _year_of_weekday(month, day, _WEEKDAY_NAMES.index(named_day["weekday"].lower()), anchor)
+                year := _year_for(month, day, anchor, weekday=_WEEKDAY_NAMES.index(named_day["weekday"].lower()))
             ):
                 add(start, m.end(), _day_date(year, month, day))  # the weekday says which year: exact
             else:
