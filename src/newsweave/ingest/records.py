@@ -124,13 +124,17 @@ def json_lines(lines: Iterable[str], name: str) -> Iterator[tuple[str, object]]:
     """``(where, decoded object)`` for each non-blank line; a line that is not
     JSON yields a :class:`Rejected` in place of the object."""
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        where = f"{name}:{number}"
-        try:
-            yield where, parse_json(line, where)
-        except InputError as exc:
-            yield where, Rejected(where, exc.reason)
+        if line.strip():
+            where = f"{name}:{number}"
+            yield where, json_record(line, where)
+
+
+def json_record(line: str, where: str) -> object:
+    """One line of a JSON-lines file decoded, or a :class:`Rejected` naming ``where`` when it is not JSON."""
+    try:
+        return parse_json(line, where)
+    except InputError as exc:
+        return Rejected(where, exc.reason)
 
 
 def read_jsonl_lines(lines: Iterable[str], name: str) -> IngestResult:

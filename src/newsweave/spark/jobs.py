@@ -256,18 +256,13 @@ def batch_briefs_read_by_spark(context: "SparkContext", url: str, config: BriefC
 def _brief_lines(config: BriefConfig, lines: Iterable[tuple[str, bytes]]) -> Iterator[RenderedBrief]:
     """Runs on an executor: the clusters of one split of a batch file, briefed."""
     from newsweave.brief import cluster_of_record
-    from newsweave.ingest.records import parse_json
+    from newsweave.ingest.records import json_record
 
     def clusters() -> Iterator[Cluster]:
         for where, data in lines:
             text = data.decode("utf-8", "replace")  # as read_batch opens a file
-            if not text.strip():  # white space beyond ASCII's, as read_batch skips it
-                continue
-            try:
-                record: object = parse_json(text, where)
-            except InputError as exc:
-                record = Rejected(where, exc.reason)
-            yield cluster_of_record(record, where)
+            if text.strip():  # white space beyond ASCII's, as read_batch skips it
+                yield cluster_of_record(json_record(text, where), where)
 
     return _brief_slice(config, clusters())
 
