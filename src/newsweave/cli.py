@@ -6,7 +6,10 @@ Exit codes: 0 all inputs used, 1 some inputs skipped (each named on stderr),
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
+from rich.console import Console
 
 app = typer.Typer(
     add_completion=False,
@@ -20,6 +23,14 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(eval_app, name="eval")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE = 0, 1, 2
+# The commands' messages on stderr; they quote user input, so "[x]" is text, not a style.
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def usage_error(message: str) -> NoReturn:
+    """Say what is wrong with the command line (or its inputs as a whole) and exit 2."""
+    err_console.print(f"newsweave: {message}")
+    raise typer.Exit(EXIT_UNUSABLE)
 
 
 def main() -> None:

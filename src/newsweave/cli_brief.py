@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterable, NoReturn, Optional
+from typing import Iterable, Optional
 
 import typer
-from rich.console import Console
 
 from newsweave.brief import (
     BriefConfig,
@@ -18,11 +17,12 @@ from newsweave.brief import (
     read_batch,
 )
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
+from newsweave.cli import err_console as _err
+from newsweave.cli import usage_error as _usage
 from newsweave.errors import ConfigError, InputError, NewsweaveError
 from newsweave.ingest import Rejected, read_inputs
 from newsweave.ingest.common import decode_bytes, input_name
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # messages quote user input
 FORMATS = ("markdown", "json", "html", "jsonl")
 
 
@@ -152,8 +152,3 @@ def count_batch_lines(path: Path) -> int:
         _usage(f"{input_name(path)}: cannot read: {exc.strerror or exc}")
     except InputError as exc:
         _usage(str(exc))
-
-
-def _usage(message: str) -> NoReturn:
-    _err.print(f"newsweave: {message}", markup=False)
-    raise typer.Exit(EXIT_UNUSABLE)

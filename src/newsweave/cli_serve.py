@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from newsweave.cli import EXIT_UNUSABLE, app
+from newsweave.cli import app, err_console, usage_error
 from newsweave.ingest.common import input_name
 
 TOKEN_VARIABLE = "NEWSWEAVE_TOKEN"
@@ -29,34 +29,26 @@ def serve(
         False, "--no-token", help="Listen beyond this machine without a token (only behind a proxy that checks access)."),
 ) -> None:
     """Serve briefs in a browser (paste reports, or browse a store) and as JSON (POST /api/brief)."""
-    from rich.console import Console
-
     from newsweave.server import serve as run
 
-    err = Console(stderr=True, markup=False, highlight=False)
-
-    def usage(message: str) -> typer.Exit:
-        err.print(f"newsweave: {message}")
-        return typer.Exit(EXIT_UNUSABLE)
-
     if db is not None and not db.is_file():
-        raise usage(f"{input_name(db)}: no such database (newsweave ingest creates one)")
+        usage_error(f"{input_name(db)}: no such database (newsweave ingest creates one)")
     if words < 1 or not 0 < port < 65536:
-        raise usage("--words must be at least 1 and --port between 1 and 65535")
+        usage_error("--words must be at least 1 and --port between 1 and 65535")
     try:
         token = _access_token(token_file)
     except (OSError, UnicodeDecodeError) as exc:
-        raise usage(f"{input_name(token_file)}: cannot read the access token ({getattr(exc, 'strerror', None) or exc})") from exc
+        usage_error(f"{input_name(token_file)}: cannot read the access token ({getattr(exc, 'strerror', None) or exc})")
     if token is not None and not (token.isascii() and token.isprintable()):
-        raise usage("the access token must be printable ASCII (an HTTP header carries it)")
+        usage_error("the access token must be printable ASCII (an HTTP header carries it)")
     if token is not None and len(token) < MIN_TOKEN_CHARS:
-        raise usage(f"the access token is shorter than {MIN_TOKEN_CHARS} characters (make one: "
+        usage_error(f"the access token is shorter than {MIN_TOKEN_CHARS} characters (make one: "
                     'python -c "import secrets; print(secrets.token_urlsafe())")')
     if token is None and not no_token and not _loopback(host):
-        raise usage(f"--host {host} listens beyond this machine: give --token-file (or ${TOKEN_VARIABLE}), "
+        usage_error(f"--host {host} listens beyond this machine: give --token-file (or ${TOKEN_VARIABLE}), "
                     "or --no-token behind a proxy that checks access")
     guard = "; requests need the access token" if token else ""
-    err.print(f"newsweave: serving on http://{host}:{port}/{guard} (Ctrl-C stops)")
+    err_console.print(f"newsweave: serving on http://{host}:{port}/{guard} (Ctrl-C stops)")
     run(db, words, host, port, token)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, NoReturn, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from newsweave.cli import EXIT_OK, EXIT_SKIPPED, EXIT_UNUSABLE, app
+from newsweave.cli import err_console as _err
+from newsweave.cli import usage_error as _usage
 from newsweave.errors import NewsweaveError
 from newsweave.store import MEMORY_ARTICLES
 
@@ -30,7 +31,6 @@ spark_app = typer.Typer(
 )
 app.add_typer(spark_app, name="spark")
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # messages quote user input
 _MASTER_HELP = "Spark master URL: local[*] (this machine, every core), local[N], spark://HOST:PORT, yarn ..."
 _CONF_HELP = "Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g."
 
@@ -181,8 +181,3 @@ def _spark_failure_is_usage(run: Callable[[], int]) -> int:
             raise
         _err.print(f"newsweave: a Spark job failed: {job_failure_reason(str(exc)) or type(exc).__name__}")
         return EXIT_UNUSABLE
-
-
-def _usage(message: str) -> NoReturn:
-    _err.print(f"newsweave: {message}")
-    raise typer.Exit(EXIT_UNUSABLE)
