@@ -53,6 +53,11 @@ FLOORS = {"consensus": 0.6, "exclusive": 0.8, "entities": 0.85, "mean": 0.85}
 FLOORS_OF = {
     "basil-benghazi-emails": {"exclusive": 0.45, "mean": 0.8},  # measured 0.50 and 0.85
     "basil-lauten-obama-daughters": {"mean": 0.72},  # measured 0.76 (its one conflict is a weekday)
+    # Thirteenth session: consensus items these outlets word differently ("victory over" / "was beaten")
+    "basil-cantor-brat-primary": {"consensus": 0.3, "exclusive": 0.6, "mean": 0.72},  # measured 0.33, 0.67, 0.75
+    "basil-mueller-buzzfeed-statement": {"exclusive": 0.6, "mean": 0.8},  # measured 0.67 and 0.83
+    "basil-rice-netanyahu-destructive": {"consensus": 0.45, "exclusive": 0.6, "mean": 0.74},  # measured 0.50, 0.67, 0.77
+    "basil-sestak-clinton-job": {"consensus": 0.45, "mean": 0.83},  # measured 0.50 and 0.87
 }
 
 
