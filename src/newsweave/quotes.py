@@ -72,6 +72,10 @@ _OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "wh
 # to wrong policies" / "..., leading to incorrect policies": 84), but on BASIL different
 # sentences of one speech chain together; 85 keeps groups to one statement.
 SAME_STATEMENT_RATIO = 85
+# A paragraph's opening label: "WASHINGTON ―", "NEW YORK (AP) —", "UPDATE:".
+_DATELINE = re.compile(
+    r"\s*(?P<label>[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][A-Za-z.]*)*)\s*(?:\([A-Za-z]+\)\s*)?(?:[\u2015\u2014\u2013:]|--|-\s)"
+)
 _MAX_QUOTE_CHARS = 3000  # a longer "quotation" is an unbalanced mark, not speech
 _STOP = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
@@ -386,7 +390,7 @@ class _SentenceReader:
                 who = self._resolve(passive[0], q)
                 named = who.name is not None and (who.is_person or self._is_entity(who.name))
                 return who if named else None
-            subjects = [c for c in node.children if c.dep_ == "nsubj" and not self._quoted(c)]
+            subjects = self._subjects(node)
             if node.lemma_.lower() == "quote":
                 objects = [c for c in node.children if c.dep_ in {"dobj", "obj"} and not self._quoted(c)]
                 if objects:
@@ -420,6 +424,21 @@ class _SentenceReader:
             return self._person_named_before(verb)
         return None
 
+    def _subjects(self, verb: "Token") -> list["Token"]:
+        """The active subjects of ``verb`` outside quotation marks, nearest first.
+
+        A label or dateline the parser also hangs on the verb ("UPDATE: AARP CEO A. Barry
+        Rand said", "WASHINGTON ― President Donald Trump ... said") is no subject."""
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c) and not self._in_dateline(c)]
+        return sorted(subjects, key=lambda c: (c.i > verb.i, abs(c.i - verb.i)))
+
+    def _in_dateline(self, tok: "Token") -> bool:
+        """Is ``tok`` a capitalised label that opens its paragraph before a dash or colon
+        ("WASHINGTON ―", "UPDATE:")?"""
+        k = bisect.bisect_right(self.paragraph_starts, tok.idx) - 1
+        found = _DATELINE.match(self.text, self.paragraph_starts[k], tok.idx + len(tok.text) + 8)
+        return found is not None and found.start("label") <= tok.idx < found.end("label")
+
     def _person_named_before(self, verb: "Token") -> _Who | None:
         start = verb.sent.start_char
         named = None
@@ -436,7 +455,7 @@ class _SentenceReader:
         k = bisect.bisect_left(self.token_starts, q.start)
         if k >= len(self.doc) or self.doc[k].pos_ not in {"VERB", "AUX"}:
             return None
-        subjects = [c for c in self.doc[k].children if c.dep_ == "nsubj" and not self._quoted(c)]
+        subjects = self._subjects(self.doc[k])
         if not subjects:
             return None
         who = self._resolve(subjects[0], q)
@@ -475,6 +494,8 @@ class _SentenceReader:
     def _resolve(self, head: "Token", q: QuoteSpan) -> _Who:
         """A subject token to a speaker: a named entity, a role, a pronoun or a channel."""
         low = head.lower_
+        if self._quoted(head):  # "a set of “immigration principles” that call for": quoted words speak for no one
+            return _Who(None, False)
         if low in _PERSON_PRONOUNS:
             return _Who(self._person_of_clause_before(head) or self._nearest_person(min(head.idx, q.opened)), True)
         if low in {"who", "which", "that"} and head.head.dep_ == "relcl":
@@ -558,9 +579,14 @@ class _SentenceReader:
         if not left:
             return head.text
         end = head.i + 1
-        # "ministry of foreign affairs": keep a following "of" phrase, nothing longer.
+        # "ministry of foreign affairs": keep a following "of" phrase, nothing longer;
+        # "Democracy for America": a name's "for" phrase of names too.
         for child in head.rights:
-            if child.dep_ == "prep" and child.lower_ == "of" and not self._quoted(child):
+            if child.dep_ == "prep" and not self._quoted(child) and (
+                child.lower_ == "of"
+                or (child.lower_ == "for" and (head.pos_ == "PROPN" or head.is_title)
+                    and all(t.pos_ == "PROPN" for t in child.subtree if t is not child))
+            ):
                 end = max(end, child.right_edge.i + 1)
             break
         return self.doc[left[0].i : end].text
@@ -581,7 +607,7 @@ class _SentenceReader:
         # "the Chinese President": try without the nationality, keep it if unambiguous.
         if head.pos_ == "NOUN" or head.is_title:
             words = [t for t in head.subtree if t.i <= head.i and t.ent_type_ not in {"NORP", "GPE"} and t.dep_ != "det"]
-            if words:
+            if words and words[-1] is head:  # drop a nationality, never the head ("Senate Democrats" is not "Senate")
                 key = " ".join(t.lower_ for t in words)
                 return self.aliases.get(key) or self.aliases.get("the " + key)
         return None

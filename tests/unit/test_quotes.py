@@ -485,3 +485,35 @@ def test_a_persons_surname_read_as_a_place_is_not_the_channel():
     statement = AttributedQuote(Span("nyt", 0, 10), "a moment of historic cowardice", "Senate Finance Committee", False, None, 5)
     assert _group_speaker([full, tweeted]) == ("Ron Wyden", None)
     assert _group_speaker([full, statement]) == ("Ron Wyden", "Senate Finance Committee")  # an institution still is
+
+
+def test_a_label_or_dateline_opening_the_paragraph_is_no_speaker():
+    # HuffPost, 2011: "UPDATE" was the speaker (the parser hangs it on "said" too).
+    text = ('UPDATE: AARP CEO A. Barry Rand said in a statement, "It has long been AARP\'s policy that Social '
+            'Security should be strengthened."')
+    assert _speakers(text)["It has"][0] == "A. Barry Rand"
+    # HuffPost, 2018: "WASHINGTON" was the speaker of a scare quote.
+    text = ("WASHINGTON ― President Donald Trump on Tuesday renewed his attack on his “deep state” Justice "
+            "Department, and said a top aide should be jailed.")
+    assert _speakers(text).get("deep state", (None,))[0] != "WASHINGTON"
+    # ... while the dateline leaves the paragraph's real subjects alone (NYT, 2 July 2010).
+    text = ("WASHINGTON — Michael Steele drew fierce criticism on Friday after declaring that the conflict in "
+            "Afghanistan was a military fight he called “a war of Obama’s choosing.”")
+    assert _speakers(text)["a war"][0] == "Michael Steele"
+
+
+def test_quoted_words_speak_for_no_one():
+    # Fox, 2014: a set of “immigration principles” that call for ... was credited to "principles".
+    text = ("Kevin McCarthy spoke as his fellow GOP lawmakers are expected to unveil a set of “immigration "
+            "principles” that reportedly call for a path to legal status.")
+    assert _speakers(text).get("immigration principles", (None,))[0] is None
+
+
+def test_an_organisations_name_keeps_its_for_phrase_and_its_head():
+    # Fox, 2018: "Democracy" spoke for Democracy for America; Fox, 2010: "Senate" for Senate Democrats.
+    text = ('Democracy for America, the political action committee founded by Howard Dean, also said: "If you want '
+            'to know why we lost in 2016, look no further than this weak cave.”')
+    assert _speakers(text)["If you"][0] == "Democracy for America"
+    text = ('But, in a surprise move, Senate Democrats, meeting behind closed doors to discuss the tax deal, have '
+            'asked the administration for "changes" to the bill, according to Sen Dick Durbin, D-Ill.')
+    assert _speakers(text)["changes"][0] == "Senate Democrats"
