@@ -327,7 +327,15 @@ _BOUND_BEFORE = re.compile(
     r"(?:(?:early|late|mid)(?:-|\s+))?$",
     re.I,
 )
-_RELATIVE_MONTH = re.compile(r"\b(?:(?P<part>earlier|early|late)\s+)?(?P<which>this|last)\s+month\b", re.I)
+RELATIVE_MONTH = re.compile(r"\b(?:(?P<part>earlier|early|late)\s+)?(?P<which>this|last)\s+month\b", re.I)
+
+
+def month_meant(which: str, anchor: _dt.date) -> tuple[int, int]:
+    """(year, month) of "this month" or "last month" written on ``anchor``."""
+    year, month = anchor.year, anchor.month
+    if which.lower() == "last":
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return year, month
 _YEAR_RANGE = re.compile(
     r"\b(?P<cue>from\s+|between\s+)?(?P<a>(?:19|20)\d\d)\s*(?P<sep>-|–|—|\bto\b|\buntil\b|\bthrough\b|\band\b)\s*"
     r"(?P<b>(?:19|20)\d\d|\d\d)\b(?![-:.,]?\d)",
@@ -408,12 +416,8 @@ def _relative_months(text: str, anchor: _dt.date | None) -> list[_When]:
     if anchor is None:
         return []
     out = []
-    for m in _RELATIVE_MONTH.finditer(text):
-        if (m["part"] or "").lower() == "later" or m["which"] is None:
-            continue
-        year, month = anchor.year, anchor.month
-        if m["which"].lower() == "last":
-            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    for m in RELATIVE_MONTH.finditer(text):
+        year, month = month_meant(m["which"], anchor)
         part = (m["part"] or "").lower()
         qualifier = {"early": "early", "late": "late"}.get(part)
         out.append(_When(m.start(), m.end(), _month_start(year, month), "month", qualifier, m.start()))

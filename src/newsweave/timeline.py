@@ -45,6 +45,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
+from newsweave.facts import RELATIVE_MONTH, month_meant
 from newsweave.grouping import average_link_groups
 from newsweave.model import Span, TimelineEntry
 
@@ -96,6 +97,8 @@ _NAMED_BY_DATE = re.compile(
     r"Stadium|Martyrs|Commission|Committee|Group|Party|Uprising|Agreement|Accords?)\b"
 )
 _RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
+_LATER_BEFORE = re.compile(r"\blater\s+$", re.I)  # "later this month" is still to come: not dated
+_SEASON = re.compile(r"\b(?P<which>this|last)\s+(?P<season>spring|summer|fall|autumn)\b", re.I)  # winter spans two years
 _RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|overnight|today|tonight|this morning|this afternoon|this evening)\b", re.I)
 _CLOCK = re.compile(
     r"\b(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
@@ -262,6 +265,13 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
         if anchor is None or phrase.startswith("later"):
             continue
         add(m.start(), m.end(), str(anchor.year - 1 if "last" in phrase else anchor.year))
+    for m in RELATIVE_MONTH.finditer(text):
+        if anchor is not None and not _LATER_BEFORE.search(text, 0, m.start()):
+            year, month = month_meant(m["which"], anchor)
+            add(m.start(), m.end(), f"{year:04d}-{month:02d}")
+    for m in _SEASON.finditer(text):
+        if anchor is not None and not _LATER_BEFORE.search(text, 0, m.start()):
+            add(m.start(), m.end(), str(anchor.year - (m["which"].lower() == "last")))
     for m in _RELATIVE_DAY.finditer(text):
         if anchor is None:
             continue
@@ -318,9 +328,12 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
             return "skip"
         if any(a in _WILL for a in auxes) or lemma in _SCHEDULE_WORDS:
             return "ahead"
-        if verb.dep_ not in ("xcomp", "conj", "advcl", "relcl", "acl", "acomp") or verb.head.i == verb.i:
-            break
         infinitive = verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children)
+        # "expected Mr. Cohen to be back ... in early February": an infinitive parsed as a
+        # clausal complement still takes its time from the verb above it.
+        climbs = ("xcomp", "conj", "advcl", "relcl", "acl", "acomp") + (("ccomp",) if infinitive else ())
+        if verb.dep_ not in climbs or verb.head.i == verb.i:
+            break
         verb = verb.head
         if verb.lemma_.lower() in _SCHEDULE_WORDS:
             return "ahead"

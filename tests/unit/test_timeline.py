@@ -328,3 +328,25 @@ def test_a_weekday_that_fits_only_a_year_too_far_away_does_not_pick_it() -> None
     # Found by the property test: 19 June was a Monday in 2000, 377 days before the anchor.
     dates = {e.text: e.date for e in dated_expressions("Monday June 19", dt.date(2001, 7, 1))}
     assert dates["June 19"] == "2001-06-19"
+
+
+def test_this_and_last_month_and_season_are_dated_but_not_what_comes_later() -> None:
+    june_2014 = dt.date(2014, 6, 10)
+    assert [e.date for e in dated_expressions("Last month, Brat supporters booed Cantor at a convention.", june_2014)] == ["2014-05"]
+    assert [e.date for e in dated_expressions("Leahy said earlier this month that it was a stunt.", june_2014)] == ["2014-06"]
+    assert [e.date for e in dated_expressions("Brat will face Jack Trammell this fall.", june_2014)] == ["2014"]
+    assert [e.date for e in dated_expressions("Clinton called Sestak last summer.", dt.date(2010, 5, 28))] == ["2009"]
+    assert [e.date for e in dated_expressions("The dispute ended in January, last month.", dt.date(2014, 1, 15))] == [
+        "2014-01", "2013-12"]
+    assert dated_expressions("The committee votes later this month, and again later this summer.", june_2014) == []
+    assert dated_expressions("It snowed a lot last winter.", june_2014) == []  # a winter spans two years
+
+
+def test_an_infinitive_expected_of_someone_is_dated_forward() -> None:
+    # NYT, 18 January 2019: the testimony is the coming February's, not the last one's.
+    entries, _ = timeline_of(
+        {"nyt": "Senator Mark Warner told reporters on Friday that the panel expected Mr. Cohen to be back to testify "
+                "privately in early February."},
+        {"nyt": dt.date(2019, 1, 18)},
+    )
+    assert sorted(e.date for e in entries) == ["2019-01-18", "2019-02"]
