@@ -42,7 +42,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from newsweave.facts import RELATIVE_MONTH, month_meant
@@ -386,6 +386,7 @@ class _Candidate:
     text: str
     terms: frozenset[str]
     names: frozenset[str]
+    ahead: str | None = None  # a weekday read as past: the same weekday a week on
 
 
 def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candidate]:
@@ -398,6 +399,7 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
         names = _names(parsed, sentence.start, sentence.end)
         clock = _clock_time(sentence.text)
         dates: list[tuple[str, str]] = []  # (date, role): role "when", "of a noun" or "before" (pluperfect)
+        ahead_of: dict[str, str] = {}  # a weekday's past reading -> its reading a week on
         for expr in dated_expressions(sentence.text, anchor):
             start, end = sentence.start + expr.start, sentence.start + expr.end
             reading = _reading(doc, start, end, expr.text)
@@ -413,6 +415,8 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
                 date = _nearest(expr, anchor)  # "to cancel the Monday session": the Monday nearest
             else:
                 date = expr.date
+                if expr.relative and len(date) == 10 and expr.forward and expr.forward != date:
+                    ahead_of[date] = expr.forward
             dates.append((date, role))
         if any(role == "when" for _, role in dates):
             # "called Friday ... at Monday's summit": the sentence happened on Friday
@@ -424,7 +428,8 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
             timed = [last_day[1]]
         for date in dict.fromkeys(date for date, _ in dates):
             time = clock if len(date) == 10 and date in timed else None
-            out.append(_Candidate(date, time, sentence.span, text[sentence.start:sentence.end], terms, names))
+            out.append(_Candidate(date, time, sentence.span, text[sentence.start:sentence.end], terms, names,
+                                  ahead_of.get(date)))
         days = [d for d in timed if len(d) == 10]
         if days:
             last_day = (index, days[-1])
@@ -519,17 +524,54 @@ def build_timeline(
     print their year are kept. Each entry's text is the sentence of its
     first span.
     """
-    candidates: list[_Candidate] = []
-    for article in parsed:
-        anchor = published.get(article.id) or event_date
-        candidates.extend(_candidates(article, anchor))
+    anchors = {article.id: published.get(article.id) or event_date for article in parsed}
+    per_source = {article.id: _candidates(article, anchors[article.id]) for article in parsed}
+    candidates = [c for found in per_source.values() for c in found]
+    weight = _term_weights(candidates)
+    later = _later_anchors(candidates, weight, anchors)
+    if later:
+        for article in parsed:
+            if article.id in later:
+                per_source[article.id] = _candidates(article, later[article.id])
+        candidates = [c for found in per_source.values() for c in found]
+        weight = _term_weights(candidates)
+    entries = [_entry(group) for group in _group(candidates, weight)]
+    return tuple(sorted(entries, key=lambda e: (e.date, e.time or "", e.text)))
+
+
+def _term_weights(candidates: Sequence[_Candidate]) -> dict[str, float]:
     df: Counter[str] = Counter()
     for c in candidates:
         df.update(c.terms | c.names)
     n = max(1, len(candidates))
-    weight = {t: math.log(1 + n / k) for t, k in df.items()}
-    entries = [_entry(group) for group in _group(candidates, weight)]
-    return tuple(sorted(entries, key=lambda e: (e.date, e.time or "", e.text)))
+    return {t: math.log(1 + n / k) for t, k in df.items()}
+
+
+def _later_anchors(
+    candidates: Sequence[_Candidate], weight: Mapping[str, float], anchors: Mapping[str, dt.date | None]
+) -> dict[str, dt.date]:
+    """Sources whose weekdays must be read against a later day than their stated date.
+
+    A weekday a source reads as last week's, where another source reports the same
+    happening on that weekday a week on, shows the first source's page was written or
+    updated after its stated date (BASIL's NYT dated Thursday, reporting "the White
+    House said Friday" that Fox, dated Friday, reports that day). Its weekdays are then
+    read against that later day. The other source's day must be a past it reports (not
+    after its own date), not a reading of its own ("in a Friday news dump" taken as the
+    coming Friday)."""
+    later: dict[str, dt.date] = {}
+    for c in candidates:
+        if c.ahead is None:
+            continue
+        if any(
+            d.date == c.ahead and d.ahead is None and d.span.source != c.span.source
+            and (seen := anchors.get(d.span.source)) is not None and d.date <= seen.isoformat()
+            and _similarity(replace(c, date=d.date), d, weight) >= MERGE_MIN
+            for d in candidates
+        ):
+            day = dt.date.fromisoformat(c.ahead)
+            later[c.span.source] = max(later.get(c.span.source, day), day)
+    return later
 
 
 def _entry(group: Sequence[_Candidate]) -> TimelineEntry:

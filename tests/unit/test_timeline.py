@@ -350,3 +350,28 @@ def test_an_infinitive_expected_of_someone_is_dated_forward() -> None:
         {"nyt": dt.date(2019, 1, 18)},
     )
     assert sorted(e.date for e in entries) == ["2019-01-18", "2019-02"]
+
+
+def test_a_source_whose_weekday_another_reports_a_week_later_is_read_from_that_day() -> None:
+    # BASIL's NYT is dated Thursday 27 May 2010 but reports Friday's news, which Fox, dated
+    # Friday, reports that day: the NYT's "Friday" is the 28th, not the 21st, and so are
+    # its other weekdays.
+    texts = {
+        "nyt": "The White House said Friday that President Obama's chief of staff used Bill Clinton as an "
+               "intermediary to see if Representative Joe Sestak would drop out of the Senate primary. "
+               "In a statement Friday, Mr. Sestak said the offer was an unpaid advisory post. "
+               "Mr. Obama on Thursday said nothing improper took place.",
+        "fox": "The White House said Friday that it asked Bill Clinton to talk to Rep. Joe Sestak about "
+               "dropping out of the Senate primary.",
+    }
+    published = {"nyt": dt.date(2010, 5, 27), "fox": dt.date(2010, 5, 28)}
+    entries, _ = timeline_of(texts, published)
+    dated = {(e.date, e.text.split()[0] + " " + e.text.split()[1], e.sources) for e in entries}
+    assert ("2010-05-28", "The White", ("fox", "nyt")) in dated
+    assert ("2010-05-28", "In a", ("nyt",)) in dated
+    assert ("2010-05-27", "Mr. Obama", ("nyt",)) in dated
+    # A day the other source only reads ahead of its own date is no evidence.
+    texts["fox"] = "The White House will say Friday that it asked Bill Clinton to talk to Rep. Joe Sestak."
+    published["fox"] = dt.date(2010, 5, 25)
+    entries, _ = timeline_of(texts, published)
+    assert {e.date for e in entries if e.text.startswith("In a")} == {"2010-05-21"}
