@@ -64,6 +64,10 @@ SAME_SUBJECT_MIN = 0.2
 # groups of people and things, so they must match more closely.
 COUNT_SUBJECT_MIN = 0.4
 _STRICT_KINDS = frozenset({"count", "distance"})
+# Facts whose head nouns differ are about one thing only when they share this many name
+# words and resemble each other this closely.
+NAMES_FOR_OTHER_HEADS = 3
+OTHER_HEADS_MIN = 0.5
 # Distances this close are one distance converted and rounded ("48km", "30 miles").
 ROUNDING = 0.015
 
@@ -219,7 +223,13 @@ def _clash(a: set[str], b: set[str], group: frozenset[str], canonical: Mapping[s
 
 def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
     """Similarity of what two facts measure, 0 when they are surely different things."""
-    if a.kind != b.kind or a.unit != b.unit or not _heads_match(a, b):
+    if a.kind != b.kind or a.unit != b.unit:
+        return 0.0
+    # Two nouns for one thing ("$500,000 of airtime in Fort Myers, West Palm Beach and
+    # Miami", "the ad, to air in Miami, West Palm Beach and Fort Myers, is costing $1
+    # million") are one subject only when they share several names and match closely.
+    named_alike = not _heads_match(a, b) and len(set(a.about_terms) & set(b.about_terms) & lexicon.name_words) >= NAMES_FOR_OTHER_HEADS
+    if not _heads_match(a, b) and not named_alike:
         return 0.0
     strict = a.kind in _STRICT_KINDS
     if strict and a.about_terms[0] != b.about_terms[0]:
@@ -252,7 +262,8 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
     # Mr Blinken for ...") is not penalised for the other's longer context.
     cosine = num / math.sqrt(wa * wb)
     overlap = num / min(wa, wb)
-    return math.sqrt(cosine * overlap)
+    score = math.sqrt(cosine * overlap)
+    return score if not named_alike or score >= OTHER_HEADS_MIN else 0.0
 
 
 def _groups(facts: Sequence[Fact], lexicon: _Lexicon) -> list[list[Fact]]:

@@ -228,3 +228,23 @@ def test_offsets_and_other_years_are_not_measures_of_one_thing() -> None:
         }
     )
     assert [c for c in find_conflicts(find_facts(parsed), parsed) if not c.soft] == []
+
+
+def test_two_nouns_for_one_ad_buy_sharing_its_places_are_one_subject() -> None:
+    # NYT and Fox, 20 September 2012 (BASIL): "airtime" and "the ad" are one buy.
+    parsed = parsed_of(
+        {
+            "nyt": "Secure America Now has reserved $500,000 of airtime in Fort Myers, West Palm Beach and Miami.",
+            "fox": "The ad, reportedly to air in Miami, West Palm Beach and Fort Myers, is costing $1 million.",
+        }
+    )
+    [conflict] = find_conflicts(find_facts(parsed), parsed)
+    assert sorted(v.value for v in conflict.values) == [500_000, 1_000_000]
+    # Sharing fewer names is not enough where the nouns differ.
+    parsed = parsed_of(
+        {
+            "nyt": "Secure America Now has reserved $500,000 of airtime in Miami.",
+            "fox": "The ad, reportedly to air in Miami, is costing $1 million.",
+        }
+    )
+    assert find_conflicts(find_facts(parsed), parsed) == ()
