@@ -30,12 +30,6 @@ that contains the finer ("May" and "May 15"; "2023" and "June 2023") agrees;
 one a hedge reconciles ("mid-May" and "May 15"; "about 1966" and 1967) makes
 a soft conflict.
 
-Weekdays compare apart again, by name: one happening of one named subject, each
-the only weekday of its sentence, put on two different days by two sources
-("published Sunday" / "published Saturday"), where neither source names both
-days. Names are compared as printed, so a stale publication date can neither
-make nor hide such a conflict.
-
 Values that a hedge or rounding reconciles ("five years" and "nearly five
 years"; "$43,000" and "$43,350"; "more than a week" and "12 days") make a
 *soft* conflict. Two narrower checks complete the picture: one town named
@@ -690,23 +684,9 @@ def _date_conflicts(facts: Sequence[Fact], parsed: Sequence["ParsedArticle"]) ->
     candidates = [
         f for f in dated if _role(f) is not None and _happening(f) is not None and _anchored_well(f, published)
     ]
+    future = {f: _future(f, docs) for f in candidates}
     texts = _texts(parsed)
     lexicon = _proper_names_only(_lexicon(candidates, parsed), texts)
-    out = []
-    for group in _happening_groups(candidates, docs, lexicon, dates_agree):
-        conflict = _date_conflict_of(group, texts, lexicon)
-        if conflict is not None:
-            out.append(conflict)
-    return _merge_ranges(out)
-
-
-def _happening_groups(
-    candidates: Sequence[Fact], docs: Mapping[str, object], lexicon: _Lexicon, agree: Callable[[Fact, Fact], str]
-) -> list[list[Fact]]:
-    """Dates (or weekdays) grouped by the happening they date: each member the same happening
-    of the same named subject as every member from another source, and both done or both to
-    come; a source's own dates in a group agree."""
-    future = {f: _future(f, docs) for f in candidates}
     groups: list[list[Fact]] = []
     for fact in candidates:
         best, best_score = None, 0.0
@@ -716,8 +696,7 @@ def _happening_groups(
                 for f in group if f.span.source != fact.span.source
             ]
             if any(f.span.source == fact.span.source and f.sentence != fact.sentence for f in group):
-                own = [f for f in group if f.span.source == fact.span.source]
-                scores.append(0.0) if not all(agree(fact, f) == "same" for f in own) else None
+                scores.append(0.0) if not _same_date(fact, group) else None
             if not scores or min(scores) < DATE_SUBJECT_MIN:
                 continue
             if sum(scores) / len(scores) > best_score:
@@ -726,51 +705,12 @@ def _happening_groups(
             best.append(fact)
         else:
             groups.append([fact])
-    return groups
-
-
-def _weekdays_agree(a: Fact, b: Fact) -> str:
-    return "same" if a.value == b.value else "hard"
-
-
-def _weekday_conflicts(facts: Sequence[Fact], parsed: Sequence["ParsedArticle"]) -> list[Conflict]:
-    """One happening of one named subject put on different weekdays by different sources
-    ("the House voted Tuesday" / "On Wednesday, the House voted"). The weekday names are
-    compared as printed, so a stale publication date cannot make or hide a conflict."""
-    docs = {p.id: p.doc for p in parsed}
-    weekdays = [f for f in facts if f.kind == "weekday" and f.value is not None]
-    per_sentence = Counter(f.sentence for f in weekdays)
-    candidates = [  # the only weekday of its sentence ("met Wang on Monday, after talks on Sunday" has two)
-        f for f in weekdays if per_sentence[f.sentence] == 1 and _role(f) is not None and _happening(f) is not None
-    ]
-    texts = _texts(parsed)
-    lexicon = _proper_names_only(_lexicon(candidates, parsed), texts)
     out = []
-    for group in _happening_groups(candidates, docs, lexicon, _weekdays_agree):
-        days: dict[float, list[Fact]] = defaultdict(list)
-        for fact in group:
-            days[fact.value].append(fact)  # type: ignore[index]
-        if len(days) < 2:
-            continue
-        head = _happening(group[0])
-        told = defaultdict(set)  # every day each source gives this kind of happening
-        for f in candidates:
-            if _happening(f) == head:
-                told[f.span.source].add(f.value)
-        if any(len(told[source] & set(days)) > 1 for source in {f.span.source for f in group}):
-            continue  # a source that names both days tells two happenings, or was updated
-        values = []
-        for day in sorted(days):
-            first = days[day][0]
-            text = texts[first.span.source]
-            values.append(ConflictValue(
-                text=text[first.span.start:first.span.end], value=day, unit="weekday",
-                sources=tuple(dict.fromkeys(f.span.source for f in days[day])),
-                evidence=text[first.sentence.start:first.sentence.end],
-                spans=tuple(f.span for f in days[day]),
-            ))
-        out.append(Conflict(about=f"which day: {_date_about(group)}", values=tuple(values), kind="value", soft=False))
-    return out
+    for group in groups:
+        conflict = _date_conflict_of(group, texts, lexicon)
+        if conflict is not None:
+            out.append(conflict)
+    return _merge_ranges(out)
 
 
 def _proper_names_only(lexicon: _Lexicon, texts: Mapping[str, str]) -> _Lexicon:
@@ -783,6 +723,10 @@ def _proper_names_only(lexicon: _Lexicon, texts: Mapping[str, str]) -> _Lexicon:
         lexicon.full_names,
         {k: v for k, v in lexicon.person_names.items() if k not in common},
     )
+
+
+def _same_date(fact: Fact, group: Sequence[Fact]) -> bool:
+    return all(dates_agree(fact, f) == "same" for f in group if f.span.source == fact.span.source)
 
 
 def _date_conflict_of(group: Sequence[Fact], texts: Mapping[str, str], lexicon: _Lexicon) -> Conflict | None:
@@ -1078,7 +1022,6 @@ def find_conflicts(
         if conflict is not None and (include_soft or not conflict.soft):
             conflicts.append(conflict)
     conflicts.extend(c for c in _date_conflicts(facts, parsed) if include_soft or not c.soft)
-    conflicts.extend(_weekday_conflicts(facts, parsed))
     conflicts.extend(_place_conflicts(parsed))
     conflicts.sort(key=lambda c: c.soft)
     return tuple(conflicts) + tuple(_attribution_conflicts(quotes, lexicon))

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from newsweave.nlp import ParsedArticle
 
-__all__ = ["date_values", "facts_of_article", "find_facts", "parse_number", "weekday_values"]
+__all__ = ["date_values", "facts_of_article", "find_facts", "parse_number"]
 
 # --- numbers -----------------------------------------------------------------
 
@@ -318,10 +318,8 @@ def _qualifier_before(text: str, start: int, kind: str) -> tuple[str | None, int
 # proleptic ordinal), ``month`` (value = the ordinal of its first day) or
 # ``year`` (value = the year). Relative words ("last year", "earlier this
 # month") are resolved against the source's publication date; weekdays and
-# "yesterday" are not, because an outlet's stated publication day is too often a
-# later update for them to tell a disagreement. A weekday is kept instead as a
-# fact of kind and unit ``weekday`` (value 0 for Monday to 6), which conflicts
-# compare by name only.
+# "yesterday" are left to the timeline, because an outlet's stated publication
+# day is too often a later update for them to tell a disagreement.
 _PART_BEFORE = re.compile(r"\b(early|mid|late)(?:-|\s+|\s+in\s+)$", re.I)
 _APPROX_BEFORE = re.compile(r"\b(about|around|approximately|roughly|circa|c\.)\s+(?:in\s+)?$", re.I)
 _BOUND_BEFORE = re.compile(
@@ -458,26 +456,6 @@ def date_values(text: str, anchor: _dt.date | None) -> list[_When]:
             continue
         add(_qualified(text, _When(m.start(), m.end(), float(m.group()), "year")))
     return sorted(found, key=lambda w: w.start)
-
-
-_WEEKDAY_NAME = re.compile(
-    r"\b(?P<cue>(?:next|this|every|each|last|past)\s+)?(?P<day>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<plural>s)?\b"
-    # "Tuesday, Nov. 1" is a date, compared as one where it resolves
-    r"(?!,?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d)"
-)
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def weekday_values(text: str) -> list[_When]:
-    """Weekdays named as the day something happened ("voted Tuesday", "published Sunday"),
-    valued 0 (Monday) to 6, for comparing two sources' days of one happening; not
-    "Mondays", "next Monday" or "every Monday", which name no one day."""
-    out = []
-    for m in _WEEKDAY_NAME.finditer(text):
-        if m["plural"] or (m["cue"] and m["cue"].split()[0].lower() in ("next", "this", "every", "each")):
-            continue
-        out.append(_When(m.start("day"), m.end("day"), float(_WEEKDAYS.index(m["day"].lower())), "weekday"))
-    return out
 
 
 _YEAR_LABEL = re.compile(r"(?:\b(?:the|a|an|its|his|her|their|this|that)|['’]s)\s+$", re.I)
@@ -718,14 +696,11 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
     sentences = [(s.start, s.end) for s in parsed.sentences]
     out: list[Fact] = []
     whens = {(w.start, w.end): w for w in date_values(text, parsed.article.published)}
-    for day in weekday_values(text):
-        if all(day.end <= w.start or day.start >= w.end for w in whens.values()):
-            whens[(day.start, day.end)] = day
     values = [_as_age(v, text, doc) for v in _with_dates(_scan_values(text), whens.values())]
     values = [v for v in values if _worth_keeping(v, text)]
     roots = {v: _value_root(doc, v.start, v.end) for v in values} if doc is not None else {}
     for value in values:
-        when = whens.get((value.start, value.end)) if value.kind in ("date", "year", "weekday") else None
+        when = whens.get((value.start, value.end)) if value.kind in ("date", "year") else None
         if when is not None:
             qualifier, start = when.qualifier, (when.printed_start if when.printed_start >= 0 else when.start)
         else:
@@ -742,7 +717,7 @@ def facts_of_article(parsed: "ParsedArticle") -> tuple[Fact, ...]:
             others = {
                 r.i for v, r in roots.items()
                 if r is not None and v is not value and sentence.start <= v.start < sentence.end
-                and v.kind not in ("year", "date", "time", "weekday")
+                and v.kind not in ("year", "date", "time")
             }
             alone = not any(
                 v is not value and v.kind == value.kind and sentence.start <= v.start < sentence.end for v in values
@@ -799,7 +774,7 @@ def _with_dates(values: Sequence[_Value], whens: Sequence[_When]) -> list[_Value
     """
     kept = [v for v in values if v.kind not in ("year", "date", "count")]
     dates = [
-        _Value({"year": "year", "weekday": "weekday"}.get(w.unit, "date"), w.start, w.end, w.value, w.unit) for w in whens
+        _Value("year" if w.unit == "year" else "date", w.start, w.end, w.value, w.unit) for w in whens
         if all(w.end <= v.start or w.start >= v.end for v in kept)
     ]
 
@@ -883,7 +858,7 @@ def _context(
     in_phrase = root.dep_ == "pobj" and root.head.dep_ == "prep"
     if in_phrase:
         value_tokens = value_tokens | {root.head.i}  # "in" of "in five years" is part of the value
-    if value.kind in ("date", "year", "weekday"):
+    if value.kind in ("date", "year"):
         subject = _Subject(subject.head, subject.scope + _shared_subject(subject.head, value_tokens))
     about, terms = _about(subject, value_tokens, doc, sentences, alone=alone)
     # Where a prepositional phrase attaches is what the small parser gets wrong most.

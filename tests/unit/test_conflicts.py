@@ -248,37 +248,3 @@ def test_two_nouns_for_one_ad_buy_sharing_its_places_are_one_subject() -> None:
         }
     )
     assert find_conflicts(find_facts(parsed), parsed) == ()
-
-
-def test_one_happening_put_on_two_weekdays_is_a_hard_conflict() -> None:
-    # NYT and Fox, July 2016 (BASIL): the day the interview came out.
-    parsed = parsed_of(
-        {
-            "nyt": "Justice Ginsburg told The New York Times in an interview published Sunday that she feared the worst.",
-            "fox": "The justice had kicked off the storm with comments to The New York Times published Saturday.",
-        }
-    )
-    [conflict] = find_conflicts(find_facts(parsed), parsed)
-    assert not conflict.soft and conflict.about.startswith("which day")
-    assert {(v.text, v.sources) for v in conflict.values} == {("Sunday", ("nyt",)), ("Saturday", ("fox",))}
-
-
-@pytest.mark.parametrize(
-    "texts",
-    [
-        # two statements on two days
-        {"a": "Senator Durbin said Tuesday that the bill would pass.", "b": "Senator Durbin said Wednesday that he was hopeful."},
-        # a sentence with two weekdays dates two things
-        {"a": "Blinken met Wang Yi on Monday, after talks with Qin Gang on Sunday.",
-         "b": "On Sunday, Blinken met Qin Gang for seven and a half hours."},
-        # a source naming both days tells two happenings
-        {"a": "The New York Times published the interview Sunday. The New York Times published the interview Monday.",
-         "b": "The New York Times published the interview Monday."},
-        # "next Tuesday" and "Mondays" name no one day
-        {"a": "The House of Representatives will vote next Tuesday on the bill.",
-         "b": "The House of Representatives votes on Mondays on such bills."},
-    ],
-)
-def test_weekdays_that_are_not_one_happening_do_not_conflict(texts: dict[str, str]) -> None:
-    parsed = parsed_of(texts)
-    assert [c for c in find_conflicts(find_facts(parsed), parsed) if c.about.startswith("which day")] == []

@@ -185,13 +185,3 @@ def test_a_unit_counts_as_one_only_after_a_hedge() -> None:
     facts = facts_of("Ferguson has endured more than a week of unrest. A day after the vote, a year ago, he left.")
     (week,) = only(facts, "duration")
     assert (week.text, week.value, week.unit, week.qualifier) == ("more than a week", 7.0, "days", "more than")
-
-
-def test_weekdays_are_valued_monday_0_and_plans_and_habits_left_out() -> None:
-    from newsweave.facts import weekday_values
-
-    text = "The House voted Tuesday; next Monday it meets again, as it does on Fridays and every Sunday. Last Saturday too."
-    assert [(text[w.start:w.end], w.value) for w in weekday_values(text)] == [("Tuesday", 1.0), ("Saturday", 5.0)]
-    facts = facts_of("The House of Representatives voted on Tuesday, Nov. 1, and again on Thursday.")
-    # A weekday printed with its date is that date, not a weekday of its own.
-    assert [f.text for f in facts if f.kind == "weekday"] == ["Thursday"]
