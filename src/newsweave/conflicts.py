@@ -64,8 +64,9 @@ SAME_SUBJECT_MIN = 0.2
 # groups of people and things, so they must match more closely.
 COUNT_SUBJECT_MIN = 0.4
 _STRICT_KINDS = frozenset({"count", "distance"})
-# Facts whose head nouns differ are about one thing only when they share this many name
-# words and resemble each other this closely.
+# Facts whose head nouns differ are about one thing only when they share this many
+# different names (one "Democratic National Committee" is not three) and resemble each
+# other this closely.
 NAMES_FOR_OTHER_HEADS = 3
 OTHER_HEADS_MIN = 0.5
 # Distances this close are one distance converted and rounded ("48km", "30 miles").
@@ -227,8 +228,10 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
         return 0.0
     # Two nouns for one thing ("$500,000 of airtime in Fort Myers, West Palm Beach and
     # Miami", "the ad, to air in Miami, West Palm Beach and Fort Myers, is costing $1
-    # million") are one subject only when they share several names and match closely.
-    named_alike = not _heads_match(a, b) and len(set(a.about_terms) & set(b.about_terms) & lexicon.name_words) >= NAMES_FOR_OTHER_HEADS
+    # million") are one subject only when they share three names and match closely.
+    named_alike = not _heads_match(a, b) and len(
+        {lexicon.full_names[w] for w in set(a.about_terms) & set(b.about_terms) & lexicon.name_words}
+    ) >= NAMES_FOR_OTHER_HEADS
     if not _heads_match(a, b) and not named_alike:
         return 0.0
     strict = a.kind in _STRICT_KINDS

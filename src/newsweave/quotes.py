@@ -72,9 +72,12 @@ _OTHER_PRONOUNS = frozenset({"it", "they", "we", "i", "you", "this", "that", "wh
 # to wrong policies" / "..., leading to incorrect policies": 84), but on BASIL different
 # sentences of one speech chain together; 85 keeps groups to one statement.
 SAME_STATEMENT_RATIO = 85
-# A paragraph's opening label: "WASHINGTON ―", "NEW YORK (AP) —", "UPDATE:".
+# A paragraph's opening dateline or label, followed by the sentence proper: "WASHINGTON ―
+# President Trump", "NEW YORK (AP) — The", "UPDATE: AARP CEO". Not an acronym that is the
+# subject ("AARP — the nation's largest lobby — said", "NRA: “We will fight”").
 _DATELINE = re.compile(
     r"\s*(?P<label>[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][A-Za-z.]*)*)\s*(?:\([A-Za-z]+\)\s*)?(?:[\u2015\u2014\u2013:]|--|-\s)"
+    r"\s*(?=[A-Z])"
 )
 _MAX_QUOTE_CHARS = 3000  # a longer "quotation" is an unbalanced mark, not speech
 _STOP = frozenset(
@@ -425,12 +428,11 @@ class _SentenceReader:
         return None
 
     def _subjects(self, verb: "Token") -> list["Token"]:
-        """The active subjects of ``verb`` outside quotation marks, nearest first.
+        """The active subjects of ``verb`` outside quotation marks, in text order.
 
         A label or dateline the parser also hangs on the verb ("UPDATE: AARP CEO A. Barry
         Rand said", "WASHINGTON ― President Donald Trump ... said") is no subject."""
-        subjects = [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c) and not self._in_dateline(c)]
-        return sorted(subjects, key=lambda c: (c.i > verb.i, abs(c.i - verb.i)))
+        return [c for c in verb.children if c.dep_ == "nsubj" and not self._quoted(c) and not self._in_dateline(c)]
 
     def _in_dateline(self, tok: "Token") -> bool:
         """Is ``tok`` a capitalised label that opens its paragraph before a dash or colon

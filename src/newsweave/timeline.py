@@ -11,10 +11,15 @@ sources.
 Resolution rules, each as precise as the words allow:
 
 - a weekday is the most recent such day on or before the anchor (0-6 days
-  back), a month without a year the most recent such month on or before the
+  back), unless another source reports the same happening on that weekday a
+  week on, from a later date (the first page was updated after its stated
+  date); a month without a year the most recent such month on or before the
   anchor's month ("last November" in June 2023 is 2022-11);
 - "last year"/"late last year" is the anchor's year minus one, "earlier this
-  year" the anchor's year, "overnight"/"yesterday" the day before;
+  year" the anchor's year, "last month"/"earlier this month" the month
+  before or the anchor's, "last summer" the most recent summer that has
+  ended, "this fall" the anchor's year; "overnight"/"yesterday" the day
+  before;
 - a printed day and month ("June 25") takes the year of its occurrence
   nearest the anchor; reported in the past tense, the last one before the
   anchor (give or take a week); printed with its weekday ("Friday, Sept.
@@ -23,7 +28,8 @@ Resolution rules, each as precise as the words allow:
 - a date that modifies a noun ("last September's attack", "the Monday
   session") dates that noun, so it gives way to a date of the sentence's own
   verb; a weekday so used, or one asked for ("urged him to confront Putin on
-  Monday"), is the nearest such day, before or after the anchor;
+  Monday") or expected ("expected him to testify in early February"), is the
+  nearest such day (or month), before or after the anchor;
 - a pluperfect's date ("saying that on Sept. 10 the agency had warned") takes
   no clock time, and a later bare clock time belongs to the day before it;
 - what is scheduled is dated forward: under "will", "is due to", "is set
@@ -98,7 +104,10 @@ _NAMED_BY_DATE = re.compile(
 )
 _RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
 _LATER_BEFORE = re.compile(r"\blater\s+$", re.I)  # "later this month" is still to come: not dated
-_SEASON = re.compile(r"\b(?P<which>this|last)\s+(?P<season>spring|summer|fall|autumn)\b", re.I)  # winter spans two years
+# "last summer", "this fall in the district" (winter spans two years); not "the last Summer
+# Olympics" or "this fall in unemployment", where the word is no season.
+_SEASON = re.compile(r"\b(?P<which>[Tt]his|[Ll]ast)\s+(?P<season>spring|summer|fall|autumn)\b(?!\s+(?:in|of)\s+(?!(?:the|a|an|his|her|their|its|this|that)\b)[a-z])")
+_SEASON_ENDS = {"spring": 5, "summer": 8, "fall": 11, "autumn": 11}  # the month each season ends in
 _RELATIVE_DAY = re.compile(r"\b(?P<phrase>yesterday|last night|overnight|today|tonight|this morning|this afternoon|this evening)\b", re.I)
 _CLOCK = re.compile(
     r"\b(?P<h>[01]?\d)(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m\b)"
@@ -271,7 +280,9 @@ def dated_expressions(text: str, anchor: dt.date | None) -> list[DatedExpression
             add(m.start(), m.end(), f"{year:04d}-{month:02d}")
     for m in _SEASON.finditer(text):
         if anchor is not None and not _LATER_BEFORE.search(text, 0, m.start()):
-            add(m.start(), m.end(), str(anchor.year - (m["which"].lower() == "last")))
+            # "last spring" in November is this year's; "last summer" in May or August, last year's
+            over = anchor.month > _SEASON_ENDS[m["season"]]
+            add(m.start(), m.end(), str(anchor.year - (m["which"].lower() == "last" and not over)))
     for m in _RELATIVE_DAY.finditer(text):
         if anchor is None:
             continue
@@ -329,10 +340,11 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
         if any(a in _WILL for a in auxes) or lemma in _SCHEDULE_WORDS:
             return "ahead"
         infinitive = verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children)
-        # "expected Mr. Cohen to be back ... in early February": an infinitive parsed as a
-        # clausal complement still takes its time from the verb above it.
-        climbs = ("xcomp", "conj", "advcl", "relcl", "acl", "acomp") + (("ccomp",) if infinitive else ())
-        if verb.dep_ not in climbs or verb.head.i == verb.i:
+        if infinitive and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in _SCHEDULE_WORDS:
+            # "expected Mr. Cohen to be back ... in early February", an infinitive parsed as
+            # a clausal complement: what was expected may be done or still to come.
+            return "near"
+        if verb.dep_ not in ("xcomp", "conj", "advcl", "relcl", "acl", "acomp") or verb.head.i == verb.i:
             break
         verb = verb.head
         if verb.lemma_.lower() in _SCHEDULE_WORDS:
@@ -411,7 +423,7 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
             elif reading == "past" and expr.back:
                 date = expr.back  # "was indicted on Sept. 14" in a May story: last September's
             elif (reading == "near" or (role == "of a noun" and reading != "past")) and expr.relative \
-                    and len(expr.date) == 10 and anchor is not None:
+                    and (len(expr.date) == 10 or reading == "near") and anchor is not None:
                 date = _nearest(expr, anchor)  # "to cancel the Monday session": the Monday nearest
             else:
                 date = expr.date
@@ -437,9 +449,17 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
 
 
 def _nearest(expr: DatedExpression, anchor: dt.date) -> str:
-    """Of the past and the coming reading of a weekday, the one nearer the anchor."""
-    back, ahead = dt.date.fromisoformat(expr.date), dt.date.fromisoformat(expr.forward or expr.date)
-    return expr.date if (anchor - back) <= (ahead - anchor) else ahead.isoformat()
+    """Of the past and the coming reading of a weekday (or a month), the one nearer the anchor."""
+    forward = expr.forward or expr.date
+    if len(expr.date) == 7 and len(forward) == 7:  # months: "in early February" asked for in January
+        def months(iso: str) -> int:
+            return int(iso[:4]) * 12 + int(iso[5:7])
+        now = anchor.year * 12 + anchor.month
+        return expr.date if now - months(expr.date) <= months(forward) - now else forward
+    if len(expr.date) != 10 or len(forward) != 10:
+        return expr.date
+    back, ahead = dt.date.fromisoformat(expr.date), dt.date.fromisoformat(forward)
+    return expr.date if (anchor - back) <= (ahead - anchor) else forward
 
 
 _TIME_NOUNS = frozenset({"morning", "afternoon", "evening", "night"})
@@ -525,16 +545,9 @@ def build_timeline(
     first span.
     """
     anchors = {article.id: published.get(article.id) or event_date for article in parsed}
-    per_source = {article.id: _candidates(article, anchors[article.id]) for article in parsed}
-    candidates = [c for found in per_source.values() for c in found]
+    candidates = [c for article in parsed for c in _candidates(article, anchors[article.id])]
     weight = _term_weights(candidates)
-    later = _later_anchors(candidates, weight, anchors)
-    if later:
-        for article in parsed:
-            if article.id in later:
-                per_source[article.id] = _candidates(article, later[article.id])
-        candidates = [c for found in per_source.values() for c in found]
-        weight = _term_weights(candidates)
+    candidates = _weekdays_a_week_on(candidates, weight, anchors)
     entries = [_entry(group) for group in _group(candidates, weight)]
     return tuple(sorted(entries, key=lambda e: (e.date, e.time or "", e.text)))
 
@@ -547,31 +560,40 @@ def _term_weights(candidates: Sequence[_Candidate]) -> dict[str, float]:
     return {t: math.log(1 + n / k) for t, k in df.items()}
 
 
-def _later_anchors(
-    candidates: Sequence[_Candidate], weight: Mapping[str, float], anchors: Mapping[str, dt.date | None]
-) -> dict[str, dt.date]:
-    """Sources whose weekdays must be read against a later day than their stated date.
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 
-    A weekday a source reads as last week's, where another source reports the same
-    happening on that weekday a week on, shows the first source's page was written or
-    updated after its stated date (BASIL's NYT dated Thursday, reporting "the White
-    House said Friday" that Fox, dated Friday, reports that day). Its weekdays are then
-    read against that later day. The other source's day must be a past it reports (not
-    after its own date), not a reading of its own ("in a Friday news dump" taken as the
-    coming Friday)."""
-    later: dict[str, dt.date] = {}
+
+def _different_numbers(a: str, b: str) -> bool:
+    """Both sentences print numbers, and none in common."""
+    numbers_a, numbers_b = set(_NUMBER.findall(a)), set(_NUMBER.findall(b))
+    return bool(numbers_a) and bool(numbers_b) and not numbers_a & numbers_b
+
+
+def _weekdays_a_week_on(
+    candidates: Sequence[_Candidate], weight: Mapping[str, float], anchors: Mapping[str, dt.date | None]
+) -> list[_Candidate]:
+    """A weekday one source reads as last week's, where another source reports the same
+    happening on that weekday a week on, is the later day: the first source's page was
+    written or updated after its stated date (HuffPost, dated Friday, adding "a follow-up
+    statement on Saturday" that Fox, dated Saturday, reports that day).
+
+    Only that sentence moves: the rest of an updated page was written on its stated date.
+    The other source's day must be a past it reports (not after its own date, nor a
+    reading of its own such as "in a Friday news dump" taken as the coming Friday), and the
+    two sentences must not print different numbers (two weekly reports, "claims rose to
+    232,000" and "to 261,000", are two happenings)."""
+    out = []
     for c in candidates:
-        if c.ahead is None:
-            continue
-        if any(
+        if c.ahead is not None and any(
             d.date == c.ahead and d.ahead is None and d.span.source != c.span.source
             and (seen := anchors.get(d.span.source)) is not None and d.date <= seen.isoformat()
+            and not _different_numbers(c.text, d.text)
             and _similarity(replace(c, date=d.date), d, weight) >= MERGE_MIN
             for d in candidates
         ):
-            day = dt.date.fromisoformat(c.ahead)
-            later[c.span.source] = max(later.get(c.span.source, day), day)
-    return later
+            c = replace(c, date=c.ahead, ahead=None)
+        out.append(c)
+    return out
 
 
 def _entry(group: Sequence[_Candidate]) -> TimelineEntry:

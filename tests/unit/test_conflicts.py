@@ -240,11 +240,24 @@ def test_two_nouns_for_one_ad_buy_sharing_its_places_are_one_subject() -> None:
     )
     [conflict] = find_conflicts(find_facts(parsed), parsed)
     assert sorted(v.value for v in conflict.values) == [500_000, 1_000_000]
-    # Sharing fewer names is not enough where the nouns differ.
-    parsed = parsed_of(
-        {
-            "nyt": "Secure America Now has reserved $500,000 of airtime in Miami.",
-            "fox": "The ad, reportedly to air in Miami, is costing $1 million.",
-        }
-    )
+
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # two shared names are not enough where the nouns differ, however alike the rest
+        {"a": "The group reserved $500,000 of airtime in Fort Myers and Miami for the spot.",
+         "b": "The spot in Fort Myers and Miami for the group is costing $1 million."},
+        # three shared names are not enough where little else is alike: money raised and money spent
+        {"a": "The committee raised $10 million from donors in Miami, Tampa and Orlando over three months of "
+              "fundraising dinners.",
+         "b": "The campaign spent $4 million on ads in Miami, Tampa and Orlando."},
+        # one three-word name is one name: money raised and money spent
+        {"a": "The Democratic National Committee raised $10 million in May.",
+         "b": "The Democratic National Committee spent $4 million on television ads in May."},
+    ],
+)
+def test_different_nouns_sharing_fewer_than_three_names_are_two_subjects(texts: dict[str, str]) -> None:
+    parsed = parsed_of(texts)
     assert find_conflicts(find_facts(parsed), parsed) == ()

@@ -495,18 +495,31 @@ def test_a_label_or_dateline_opening_the_paragraph_is_no_speaker():
     # HuffPost, 2018: "WASHINGTON" was the speaker of a scare quote.
     text = ("WASHINGTON ― President Donald Trump on Tuesday renewed his attack on his “deep state” Justice "
             "Department, and said a top aide should be jailed.")
-    assert _speakers(text).get("deep state", (None,))[0] != "WASHINGTON"
-    # ... while the dateline leaves the paragraph's real subjects alone (NYT, 2 July 2010).
+    assert "deep state" not in _speakers(text)  # unattributed, a two-word scare quote is dropped
+    # An acronym that is the subject is no dateline.
+    text = 'AARP — the nation\'s largest lobby for older Americans — said in a statement, "We will fight any cut."'
+    assert _speakers(text)["We will"][0] == "AARP"
+    text = 'NRA: "We will fight this law in court and we will win," the group said.'
+    assert _speakers(text)["We will"][0] == "NRA"
+    # ... and the dateline leaves the paragraph's real subjects alone (NYT, 2 July 2010).
     text = ("WASHINGTON — Michael Steele drew fierce criticism on Friday after declaring that the conflict in "
             "Afghanistan was a military fight he called “a war of Obama’s choosing.”")
     assert _speakers(text)["a war"][0] == "Michael Steele"
+
+
+def test_of_two_subjects_the_parser_gives_one_verb_the_first_speaks():
+    # NYT, 13 July 2018: the parser hangs both Royce and Trump on "use"; Royce called for it.
+    text = ("But Mr. Royce, of California, called Friday for Mr. Trump to “use today’s indictments to challenge” "
+            "Mr. Putin on the matter, adding, “We can’t afford to give an inch to Putin.”")
+    speakers = _speakers(text)
+    assert speakers["use today’s"][0] == "Royce" and speakers["We can’t"][0] == "Royce"
 
 
 def test_quoted_words_speak_for_no_one():
     # Fox, 2014: a set of “immigration principles” that call for ... was credited to "principles".
     text = ("Kevin McCarthy spoke as his fellow GOP lawmakers are expected to unveil a set of “immigration "
             "principles” that reportedly call for a path to legal status.")
-    assert _speakers(text).get("immigration principles", (None,))[0] is None
+    assert "immigration principles" not in _speakers(text)  # unattributed, a scare quote: dropped
 
 
 def test_an_organisations_name_keeps_its_for_phrase_and_its_head():
