@@ -582,14 +582,17 @@ def _weekdays_a_week_on(
     reading of its own such as "in a Friday news dump" taken as the coming Friday), and the
     two sentences must not print different numbers (two weekly reports, "claims rose to
     232,000" and "to 261,000", are two happenings)."""
+    on_day: dict[str, list[_Candidate]] = {}
+    for d in candidates:
+        on_day.setdefault(d.date, []).append(d)
     out = []
     for c in candidates:
         if c.ahead is not None and any(
-            d.date == c.ahead and d.ahead is None and d.span.source != c.span.source
+            d.ahead is None and d.span.source != c.span.source
             and (seen := anchors.get(d.span.source)) is not None and d.date <= seen.isoformat()
             and not _different_numbers(c.text, d.text)
             and _similarity(replace(c, date=d.date), d, weight) >= MERGE_MIN
-            for d in candidates
+            for d in on_day.get(c.ahead, ())
         ):
             c = replace(c, date=c.ahead, ahead=None)
         out.append(c)
