@@ -31,6 +31,7 @@ java:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_brief.py
 	$(BIN)/python benchmarks/bench_gold.py
+	$(BIN)/python benchmarks/bench_conflicts.py
 	$(BIN)/python benchmarks/bench_summary.py
 	$(BIN)/python benchmarks/bench_server.py
 	$(BIN)/newsweave bench cluster

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_gold.py [--json]
 
-Sets: the bundled example (examples/blinken-beijing), the seven BASIL
+Sets: the bundled example (examples/blinken-beijing), the eleven BASIL
 clusters used while building (tests/golden/clusters/), and three held-out
 BASIL clusters nobody tuned on (tests/golden/heldout/). BASIL articles are
 read from ../shared/benchmarks/cluster/basil-dev.jsonl at run time. Scoring
