@@ -79,6 +79,7 @@ _DATELINE = re.compile(
     r"\s*(?P<label>[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][A-Za-z.]*)*)\s*(?:\([A-Za-z]+\)\s*)?(?:[\u2015\u2014\u2013:]|--|-\s)"
     r"\s*(?=[A-Z])"
 )
+_SHORT_LEAD_WORDS = 6  # "Senate Majority Leader Harry Reid shot back:" at most
 _MAX_QUOTE_CHARS = 3000  # a longer "quotation" is an unbalanced mark, not speech
 _STOP = frozenset(
     """a an the and or but of to in on at for with by from as is are was were be been being
@@ -264,7 +265,7 @@ class _SentenceReader:
         who = self._speaker(q)
         reported = self._reported_subject(q)
         if who.name is None and who.channel is None:
-            who = self._introduced_before(q) or who
+            who = self._introduced_before(q) or self._short_lead(q) or who
         if who.name is None and who.channel is None:
             if self._continues_previous(q) or (reported is not None and self._reports_same(q, reported)):
                 # The quoted statement goes on: `X said in a statement. Blinken "stressed
@@ -317,6 +318,24 @@ class _SentenceReader:
                 if who is not None:
                     return who
         return None
+
+    def _short_lead(self, q: QuoteSpan) -> _Who | None:
+        """ `Ryan shot back: "..."`, `Added Gibbs: "..."`: a lead of a few words and a colon
+        before the quotation, in its sentence, naming one person, introduces that person's words."""
+        k = bisect.bisect_right(self.sentence_starts, q.opened) - 1
+        if k < 0:
+            return None
+        lead = self.text[self.parsed.sentences[k].start : q.opened]
+        if not lead.rstrip().endswith(":") or len(lead.split()) > _SHORT_LEAD_WORDS:
+            return None
+        start = self.parsed.sentences[k].start
+        people = set()
+        for tok in self._outside(start, q.opened):
+            # "The letter to Sestak:" names whom it was sent to, not who speaks
+            found = self.aliases.get(fold_name(tok.text)) if tok.is_title and tok.dep_ != "pobj" else None
+            if found is not None and found.type == "PERSON":
+                people.add(found.name)
+        return _Who(people.pop(), True) if len(people) == 1 else None
 
     def _attribution_follows(self, q: QuoteSpan, start: int, end: int) -> bool:
         """Is the next sentence the tail of this quotation's sentence? Yes after a comma

@@ -530,3 +530,18 @@ def test_an_organisations_name_keeps_its_for_phrase_and_its_head():
     text = ('But, in a surprise move, Senate Democrats, meeting behind closed doors to discuss the tax deal, have '
             'asked the administration for "changes" to the bill, according to Sen Dick Durbin, D-Ill.')
     assert _speakers(text)["changes"][0] == "Senate Democrats"
+
+
+def test_a_short_lead_with_a_colon_introduces_the_one_person_it_names():
+    # Fox, 8 December 2010 and 12 October 2012: the lead's name is the speaker.
+    text = ('Press Secretary Robert Gibbs spoke to reporters on Monday. Added Gibbs: "I think you would really '
+            'have to ask somebody who says that."')
+    assert _speakers(text)["I think"][0] == "Robert Gibbs"
+    text = ('The debate between Paul Ryan and Joe Biden was heated. Ryan shot back: "They got caught with their '
+            'hand in the cookie jar."')
+    assert _speakers(text)["They got"][0] == "Paul Ryan"
+    text = 'Paul Ryan and Joe Biden met. Ryan on Biden: "He is a good man and a worthy opponent."'
+    assert _speakers(text)["He is"][0] == "Paul Ryan"  # whom he speaks of is no speaker
+    # ... not a name it sends something to.
+    text = 'Rep. Joe Sestak got a memo. The memo to Sestak: "You are offered an unpaid advisory post."'
+    assert _speakers(text)["You are"][0] is None
