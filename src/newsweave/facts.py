@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from newsweave.model import Fact, Span
+from newsweave.timeline import RELATIVE_MONTH, dated_expressions, month_meant
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -327,15 +328,6 @@ _BOUND_BEFORE = re.compile(
     r"(?:(?:early|late|mid)(?:-|\s+))?$",
     re.I,
 )
-RELATIVE_MONTH = re.compile(r"\b(?:(?P<part>earlier|early|late)\s+)?(?P<which>this|last)\s+month\b", re.I)
-
-
-def month_meant(which: str, anchor: _dt.date) -> tuple[int, int]:
-    """(year, month) of "this month" or "last month" written on ``anchor``."""
-    year, month = anchor.year, anchor.month
-    if which.lower() == "last":
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return year, month
 _YEAR_RANGE = re.compile(
     r"\b(?P<cue>from\s+|between\s+)?(?P<a>(?:19|20)\d\d)\s*(?P<sep>-|–|—|\bto\b|\buntil\b|\bthrough\b|\band\b)\s*"
     r"(?P<b>(?:19|20)\d\d|\d\d)\b(?![-:.,]?\d)",
@@ -430,8 +422,6 @@ def date_values(text: str, anchor: _dt.date | None) -> list[_When]:
     Weekdays and "yesterday"/"today" are left out (see above); so are
     expressions the timeline cannot resolve (a bare "August 9" without an anchor).
     """
-    from newsweave.timeline import dated_expressions
-
     found: list[_When] = []
 
     def add(when: _When | None) -> None:

@@ -51,7 +51,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
-from newsweave.facts import RELATIVE_MONTH, month_meant
 from newsweave.grouping import average_link_groups
 from newsweave.model import Span, TimelineEntry
 
@@ -103,6 +102,17 @@ _NAMED_BY_DATE = re.compile(
     r"Stadium|Martyrs|Commission|Committee|Group|Party|Uprising|Agreement|Accords?)\b"
 )
 _RELATIVE_YEAR = re.compile(r"\b(?P<phrase>(?:early|late|earlier|later)?\s*(?:last|this)\s+year)\b", re.I)
+RELATIVE_MONTH = re.compile(r"\b(?:(?P<part>earlier|early|late)\s+)?(?P<which>this|last)\s+month\b", re.I)
+
+
+def month_meant(which: str, anchor: dt.date) -> tuple[int, int]:
+    """(year, month) of "this month" or "last month" written on ``anchor``."""
+    year, month = anchor.year, anchor.month
+    if which.lower() == "last":
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return year, month
+
+
 _LATER_BEFORE = re.compile(r"\blater\s+$", re.I)  # "later this month" is still to come: not dated
 # "last summer", "this fall in the district" (winter spans two years); not "the last Summer
 # Olympics" or "this fall in unemployment", where the word is no season.
@@ -546,18 +556,14 @@ def build_timeline(
     """
     anchors = {article.id: published.get(article.id) or event_date for article in parsed}
     candidates = [c for article in parsed for c in _candidates(article, anchors[article.id])]
-    weight = _term_weights(candidates)
-    candidates = _weekdays_a_week_on(candidates, weight, anchors)
-    entries = [_entry(group) for group in _group(candidates, weight)]
-    return tuple(sorted(entries, key=lambda e: (e.date, e.time or "", e.text)))
-
-
-def _term_weights(candidates: Sequence[_Candidate]) -> dict[str, float]:
     df: Counter[str] = Counter()
     for c in candidates:
         df.update(c.terms | c.names)
     n = max(1, len(candidates))
-    return {t: math.log(1 + n / k) for t, k in df.items()}
+    weight = {t: math.log(1 + n / k) for t, k in df.items()}
+    candidates = _weekdays_a_week_on(candidates, weight, anchors)
+    entries = [_entry(group) for group in _group(candidates, weight)]
+    return tuple(sorted(entries, key=lambda e: (e.date, e.time or "", e.text)))
 
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -574,8 +580,8 @@ def _weekdays_a_week_on(
 ) -> list[_Candidate]:
     """A weekday one source reads as last week's, where another source reports the same
     happening on that weekday a week on, is the later day: the first source's page was
-    written or updated after its stated date (HuffPost, dated Friday, adding "a follow-up
-    statement on Saturday" that Fox, dated Saturday, reports that day).
+    written or updated after its stated date (BASIL's NYT, dated Thursday 27 May 2010,
+    leads with "the White House said Friday", which Fox, dated Friday, reports that day).
 
     Only that sentence moves: the rest of an updated page was written on its stated date.
     The other source's day must be a past it reports (not after its own date, nor a
