@@ -70,3 +70,16 @@ def write_cluster_jsonl(triplet_uuid: str, path: Path | str) -> Path:
         for article in basil_cluster(triplet_uuid):
             out.write(json.dumps(article, ensure_ascii=False) + "\n")
     return target
+
+
+def source_mismatches(gold: dict) -> list[str]:
+    """How an annotation's ``sources`` differ from its BASIL event's outlets and dates (empty: they agree)."""
+    articles = basil_cluster(gold["triplet_uuid"])
+    problems = []
+    if set(gold["sources"]) != {a["id"] for a in articles}:
+        problems.append(f"outlets {sorted(gold['sources'])} != {sorted(a['id'] for a in articles)}")
+    for article in articles:
+        stated = gold["sources"].get(article["id"], {}).get("published")
+        if stated != article["published"]:
+            problems.append(f"{article['id']} published {stated} != {article['published']}")
+    return problems
