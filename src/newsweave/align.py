@@ -172,6 +172,7 @@ def find_consensus(parsed: Sequence[ParsedArticle], index: SentenceIndex, config
 _VALUE_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"})
 _ATTRIBUTING = frozenset({"say", "tell", "add", "note", "according", "report", "confirm", "announce", "write"})
 _QUOTE_MARK = re.compile("[\"\u201c\u201d]")  # a sentence that quotes someone
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")  # "48", "250,000", "5.4": compared as printed
 
 
 def _word_printed(word: str, vocabulary: frozenset[str]) -> bool:
@@ -220,7 +221,7 @@ def _unshared_details(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> 
     "Sasha, 13"), a name when it is printed nearly alike. Other names are
     left alone: a shared fact often comes with one outlet's extra attribution.
     """
-    numbers_of = {p.id: set(re.findall(r"\d+(?:[.,]\d+)*", p.article.text)) for p in parsed}
+    numbers_of = {p.id: set(_NUMBERS.findall(p.article.text)) for p in parsed}
     words_of = {p.id: frozenset(re.findall(r"[\w'-]+", _folded(p.article.text))) for p in parsed}
     # What every other source prints, built once per source rather than per sentence.
     numbers_elsewhere = {p.id: set().union(*(n for s, n in numbers_of.items() if s != p.id)) for p in parsed}
@@ -233,7 +234,7 @@ def _unshared_details(parsed: Sequence[ParsedArticle], index: SentenceIndex) -> 
         others_numbers, others_words = numbers_elsewhere[source], words_elsewhere[source]
         unshared = False
         for detail in set(details) & set(values.get(where, ())):
-            numbers = re.findall(r"\d+(?:[.,]\d+)*", detail)
+            numbers = _NUMBERS.findall(detail)
             if numbers and any(n not in others_numbers for n in numbers):
                 unshared = True
         if not unshared:

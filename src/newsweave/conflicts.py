@@ -229,10 +229,11 @@ def same_subject(a: Fact, b: Fact, lexicon: _Lexicon) -> float:
     # Two nouns for one thing ("$500,000 of airtime in Fort Myers, West Palm Beach and
     # Miami", "the ad, to air in Miami, West Palm Beach and Fort Myers, is costing $1
     # million") are one subject only when they share three names and match closely.
-    named_alike = not _heads_match(a, b) and len(
+    heads_match = _heads_match(a, b)
+    named_alike = not heads_match and len(
         {lexicon.full_names[w] for w in set(a.about_terms) & set(b.about_terms) & lexicon.name_words}
     ) >= NAMES_FOR_OTHER_HEADS
-    if not _heads_match(a, b) and not named_alike:
+    if not heads_match and not named_alike:
         return 0.0
     strict = a.kind in _STRICT_KINDS
     if strict and a.about_terms[0] != b.about_terms[0]:

@@ -251,9 +251,7 @@ class _SentenceReader:
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         self.inside = [(q.opened, q.closed + 1) for q in spans]
         self.mentioned = [
-            (ent.start_char, found.name)
-            for ent in self.ents
-            if (found := self.aliases.get(fold_name(strip_honorifics(ent.text)))) is not None and found.type == "PERSON"
+            (ent.start_char, found.name) for ent in self.ents if (found := self._person_named(ent.text)) is not None
         ]
         self.people = self._person_subjects()  # (offset, name, main clause) of people as subjects
         self.previous: tuple[QuoteSpan, _Who] | None = None
@@ -332,8 +330,8 @@ class _SentenceReader:
         people = set()
         for tok in self._outside(start, q.opened):
             # "The letter to Sestak:" names whom it was sent to, not who speaks
-            found = self.aliases.get(fold_name(tok.text)) if tok.is_title and tok.dep_ != "pobj" else None
-            if found is not None and found.type == "PERSON":
+            found = self._person_named(tok.text) if tok.is_title and tok.dep_ != "pobj" else None
+            if found is not None:
                 people.add(found.name)
         return _Who(people.pop(), True) if len(people) == 1 else None
 
@@ -465,8 +463,8 @@ class _SentenceReader:
         named = None
         for ent in self.ents:
             if start <= ent.start_char and ent.end_char <= verb.idx and ent.label_ == "PERSON" and not self._quoted(ent.root):
-                found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
-                if found is not None and found.type == "PERSON" and ent.root.dep_ != "poss":
+                found = self._person_named(ent.text)
+                if found is not None and ent.root.dep_ != "poss":
                     named = found
         return _Who(named.name, True) if named is not None else None
 
@@ -505,6 +503,11 @@ class _SentenceReader:
                 return True
             node = node.head
         return True
+
+    def _person_named(self, text: str) -> Entity | None:
+        """The person ``text`` names ("Ms. Nuland", "Gibbs"), titles aside; None for anyone else."""
+        found = self.aliases.get(fold_name(strip_honorifics(text)))
+        return found if found is not None and found.type == "PERSON" else None
 
     def _is_entity(self, name: str) -> bool:
         return name.lower() in self.aliases
@@ -649,8 +652,8 @@ class _SentenceReader:
                 return None
             for ent in self.ents:
                 if clause.left_edge.i <= ent.start and ent.end <= clause.right_edge.i + 1 and ent.label_ == "PERSON":
-                    found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
-                    if found is not None and found.type == "PERSON":
+                    found = self._person_named(ent.text)
+                    if found is not None:
                         named.add(found.name)
         return next(iter(named)) if len(named) == 1 else None
 
@@ -727,8 +730,8 @@ class _SentenceReader:
             relative = any(c.dep_ == "relcl" for c in root.children)  # "Wang Yi who warned"
             if not (subject or according or relative):
                 continue
-            found = self.aliases.get(fold_name(strip_honorifics(ent.text)))
-            if found is not None and found.type == "PERSON":
+            found = self._person_named(ent.text)
+            if found is not None:
                 clause = root.head if role != "appos" else root.head.head
                 main = according or relative or clause.dep_ in {"ROOT", "conj"}
                 out.append((ent.start_char, found.name, main))

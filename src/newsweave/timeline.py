@@ -320,7 +320,7 @@ def _clock_time(sentence: str) -> str | None:
     return best[1] if best else None
 
 
-def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
+def _reading(span: "DocSpan | None", expr_text: str) -> str:
     """How to date an expression: "past", "ahead" (scheduled), "near" (asked for), "present", "unknown" or "skip".
 
     Speculation ("could pave the way for a November meeting", "hopes to meet
@@ -333,15 +333,9 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
     """
     if _FUTURE_WORDS.search(expr_text):
         return "skip"
-    span = _date_span(doc, start, end)
     if span is None:
         return "past"
-    token: Token = span.root
-    for _ in range(8):  # climb to the governing verb
-        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
-            break
-        token = token.head
-    verb = token
+    verb = _governing_verb(span.root)
     for _ in range(3):
         auxes = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
         lemma = verb.lemma_.lower()
@@ -364,7 +358,7 @@ def _reading(doc: "Doc | None", start: int, end: int, expr_text: str) -> str:
             # "urged residents to evacuate on Sunday" (Monday's paper: yesterday): what was
             # asked may be done or still to come, so a weekday is the nearest one.
             return "near"
-    tense = _tense(doc, start, end)
+    tense = _tense(span)
     return "present" if tense == "present" else "past" if tense == "past" else "unknown"
 
 
@@ -376,11 +370,17 @@ def _date_span(doc: "Doc | None", start: int, end: int) -> "DocSpan | None":
     return span if span is not None and len(span) else None
 
 
-def _tense(doc: "Doc | None", start: int, end: int) -> str:
+def _governing_verb(token: "Token") -> "Token":
+    """The verb a date's token hangs on (the token itself, or the root, if none within eight steps)."""
+    for _ in range(8):
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            break
+        token = token.head
+    return token
+
+
+def _tense(span: "DocSpan") -> str:
     """"past", "present" or "unknown" for the verb that governs a date expression."""
-    span = _date_span(doc, start, end)
-    if span is None:
-        return "unknown"
     token = span.root
     for _ in range(10):
         if token.pos_ in ("VERB", "AUX"):
@@ -424,10 +424,11 @@ def _candidates(parsed: "ParsedArticle", anchor: dt.date | None) -> list[_Candid
         ahead_of: dict[str, str] = {}  # a weekday's past reading -> its reading a week on
         for expr in dated_expressions(sentence.text, anchor):
             start, end = sentence.start + expr.start, sentence.start + expr.end
-            reading = _reading(doc, start, end, expr.text)
+            span = _date_span(doc, start, end)
+            reading = _reading(span, expr.text)
             if reading == "skip":
                 continue
-            role = _role(doc, start, end)
+            role = _role(span)
             if reading == "ahead" or (reading == "present" and expr.relative):
                 date = expr.forward or expr.date
             elif reading == "past" and expr.back:
@@ -475,7 +476,7 @@ def _nearest(expr: DatedExpression, anchor: dt.date) -> str:
 _TIME_NOUNS = frozenset({"morning", "afternoon", "evening", "night"})
 
 
-def _role(doc: "Doc | None", start: int, end: int) -> str:
+def _role(span: "DocSpan | None") -> str:
     """What a date expression dates: "when" its clause happened, an event "of a noun", or a time "before" (pluperfect).
 
     "The e-mails released on Wednesday" dates the release; "last September's
@@ -484,7 +485,6 @@ def _role(doc: "Doc | None", start: int, end: int) -> str:
     before the narrative, which neither takes the sentence's clock time nor
     sets the day that later clock times belong to.
     """
-    span = _date_span(doc, start, end)
     if span is None:
         return "when"
     token = span.root
@@ -493,10 +493,7 @@ def _role(doc: "Doc | None", start: int, end: int) -> str:
     if (token.dep_ in ("compound", "poss", "nmod", "amod", "nummod") and token.head.pos_ in ("NOUN", "PROPN")
             and not (span.start <= token.head.i < span.end) and token.head.lower_ not in _TIME_NOUNS):
         return "of a noun"
-    for _ in range(8):  # climb to the governing verb
-        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
-            break
-        token = token.head
+    token = _governing_verb(token)
     if token.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d") for c in token.children):
         return "before"
     return "when"
